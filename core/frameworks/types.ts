@@ -1,0 +1,22 @@
+import type { IncidentStatus } from '../model/types';
+
+export interface PhaseDefinition {
+  id: string;
+  label: string;
+  description: string;
+  /** Phases an incident in this phase may move to next. */
+  next: string[];
+  /** The incident status entering this phase implies. */
+  status: IncidentStatus;
+}
+
+export interface FrameworkDefinition {
+  id: string;
+  label: string;
+  /** The document and revision the phases follow. */
+  revision: string;
+  reference: string;
+  /** Phases in their order; an incident's first phase must be one of `entry`. */
+  phases: PhaseDefinition[];
+  entry: string[];
+}

@@ -1,0 +1,95 @@
+import { appendTimeline } from '../model/timeline';
+import { createIncident, isActive, joinAlert, DEFAULT_MAX_ALERTS } from '../model/incident';
+import type { Incident, NodeRef, NormalizedAlert, Observable } from '../model/types';
+import type { IncidentStore } from '../store/types';
+
+export const DEFAULT_DEDUP_WINDOW_MS = 15 * 60 * 1000;
+
+const MAIN_OBSERVABLE_TYPES = ['ip', 'user', 'host', 'domain', 'url', 'hash:sha256', 'hash:sha1', 'hash:md5', 'email', 'file'];
+
+/** The observable that says who or what the alert is about: the source first, then by type. */
+export function mainObservable(alert: NormalizedAlert): Observable | undefined {
+  const sourced = alert.observables.find((o) => o.roles.includes('source') || o.roles.includes('actor'));
+  if (sourced) return sourced;
+  for (const type of MAIN_OBSERVABLE_TYPES) {
+    const found = alert.observables.find((o) => o.type === type);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Default grouping: source + rule/signature + main observable. */
+export function defaultDedupKey(alert: NormalizedAlert): string {
+  const rule = alert.rule?.id ?? alert.rule?.name ?? alert.title;
+  const main = mainObservable(alert);
+  return [alert.source, rule, main ? `${main.type}:${main.value}` : '-'].join('|');
+}
+
+/** An alert joins an active (not closed) incident whose alerts lie within the window of its own time. */
+export function canJoin(incident: Incident, alert: NormalizedAlert, windowMs: number): boolean {
+  if (!isActive(incident)) return false;
+  const at = Date.parse(alert.timestamp);
+  return at >= Date.parse(incident.firstSeenAt) - windowMs && at <= Date.parse(incident.lastSeenAt) + windowMs;
+}
+
+export interface IngestOptions {
+  node: NodeRef;
+  dedupKey?: string;
+  windowMs?: number;
+  maxAlerts?: number;
+  now?: Date;
+}
+
+export type IngestResult =
+  | { outcome: 'new'; incident: Incident }
+  | { outcome: 'duplicate'; incident: Incident }
+  | { outcome: 'resolved'; incident: Incident }
+  | { outcome: 'resolved-unmatched'; dedupKey: string };
+
+/**
+ * Turns one normalized alert into a new incident, or joins it to the open incident with the
+ * same dedup key. A "resolved" notice joins its incident and never opens one of its own.
+ */
+export async function ingestAlert(store: IncidentStore, alert: NormalizedAlert, options: IngestOptions): Promise<IngestResult> {
+  const dedupKey = options.dedupKey ?? defaultDedupKey(alert);
+  const windowMs = options.windowMs ?? DEFAULT_DEDUP_WINDOW_MS;
+  const maxAlerts = options.maxAlerts ?? DEFAULT_MAX_ALERTS;
+  const now = options.now ?? new Date();
+
+  if (alert.status === 'resolved') {
+    const existing = await store.getByDedupKey(dedupKey);
+    if (!existing || !isActive(existing)) return { outcome: 'resolved-unmatched', dedupKey };
+    const incident = await store.update(existing.id, (latest) => {
+      joinAlert(latest, alert, maxAlerts);
+      appendTimeline(latest, {
+        node: options.node, action: 'source-resolved', outcome: 'ok', at: now,
+        summary: `${alert.source} reports the problem resolved`,
+        details: { alertId: alert.id, alertTimestamp: alert.timestamp },
+      });
+    });
+    return { outcome: 'resolved', incident };
+  }
+
+  const { incident, created } = await store.upsertByDedupKey(
+    dedupKey,
+    () => {
+      const fresh = createIncident(alert, dedupKey, now);
+      appendTimeline(fresh, {
+        node: options.node, action: 'incident-opened', outcome: 'ok', at: now,
+        summary: `New ${alert.severity} incident from ${alert.source}: ${alert.title}`,
+        details: { alertId: alert.id, source: alert.source, observables: alert.observables.length },
+      });
+      return fresh;
+    },
+    (latest) => {
+      joinAlert(latest, alert, maxAlerts);
+      appendTimeline(latest, {
+        node: options.node, action: 'alert-joined', outcome: 'ok', at: now,
+        summary: `Duplicate alert from ${alert.source} joined (${latest.alertCount} alerts)`,
+        details: { alertId: alert.id, alertTimestamp: alert.timestamp },
+      });
+    },
+    (existing) => canJoin(existing, alert, windowMs),
+  );
+  return created ? { outcome: 'new', incident } : { outcome: 'duplicate', incident };
+}

@@ -1,0 +1,108 @@
+import { newId } from './id';
+import { SCHEMA_VERSION, SEVERITIES } from './types';
+import type { Incident, IncidentStatus, NormalizedAlert, Observable, Severity } from './types';
+
+export const DEFAULT_MAX_ALERTS = 20;
+
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.indexOf(severity);
+}
+
+export function maxSeverity(a: Severity, b: Severity): Severity {
+  return severityRank(a) >= severityRank(b) ? a : b;
+}
+
+/** Adds observables not yet present and merges roles and tags of those that are. */
+export function mergeObservables(into: Observable[], from: readonly Observable[]): void {
+  const index = new Map(into.map((o) => [`${o.type}\u0000${o.value}`, o]));
+  for (const o of from) {
+    const key = `${o.type}\u0000${o.value}`;
+    const existing = index.get(key);
+    if (!existing) {
+      const copy: Observable = { type: o.type, value: o.value, roles: [...o.roles], tags: [...o.tags] };
+      into.push(copy);
+      index.set(key, copy);
+      continue;
+    }
+    for (const role of o.roles) if (!existing.roles.includes(role)) existing.roles.push(role);
+    for (const tag of o.tags) if (!existing.tags.includes(tag)) existing.tags.push(tag);
+  }
+}
+
+function later(a: string, b: string): string {
+  return Date.parse(a) >= Date.parse(b) ? a : b;
+}
+
+function earlier(a: string, b: string): string {
+  return Date.parse(a) <= Date.parse(b) ? a : b;
+}
+
+/** Keeps the newest alerts; alertCount still counts every one. */
+function capAlerts(incident: Incident, maxAlerts: number): void {
+  if (incident.alerts.length > maxAlerts) incident.alerts.splice(0, incident.alerts.length - maxAlerts);
+}
+
+export function createIncident(alert: NormalizedAlert, dedupKey: string, now: Date = new Date()): Incident {
+  const at = now.toISOString();
+  const incident: Incident = {
+    id: newId(now.getTime()),
+    schemaVersion: SCHEMA_VERSION,
+    revision: 0,
+    title: alert.title || `${alert.source} alert`,
+    severity: alert.severity,
+    status: 'open',
+    phases: [],
+    alerts: [alert],
+    alertCount: 1,
+    firstSeenAt: alert.timestamp,
+    lastSeenAt: alert.timestamp,
+    dedupKey,
+    observables: [],
+    timeline: [],
+    refs: {},
+    holds: [],
+    metrics: {},
+    createdAt: at,
+    updatedAt: at,
+  };
+  mergeObservables(incident.observables, alert.observables);
+  return incident;
+}
+
+/** A further alert joins the incident: counts, times, severity (never lowered), observables. */
+export function joinAlert(incident: Incident, alert: NormalizedAlert, maxAlerts = DEFAULT_MAX_ALERTS): void {
+  incident.alerts.push(alert);
+  capAlerts(incident, maxAlerts);
+  incident.alertCount += 1;
+  incident.firstSeenAt = earlier(incident.firstSeenAt, alert.timestamp);
+  incident.lastSeenAt = later(incident.lastSeenAt, alert.timestamp);
+  incident.severity = maxSeverity(incident.severity, alert.severity);
+  mergeObservables(incident.observables, alert.observables);
+}
+
+const STATUS_ORDER: IncidentStatus[] = ['open', 'acknowledged', 'contained', 'resolved', 'closed'];
+
+/** Sets the status and records the first time each milestone was reached. */
+export function setStatus(incident: Incident, status: IncidentStatus, now: Date = new Date()): void {
+  incident.status = status;
+  const elapsed = now.getTime() - Date.parse(incident.createdAt);
+  const rank = STATUS_ORDER.indexOf(status);
+  const metrics = incident.metrics;
+  if (rank >= 1 && metrics.timeToAcknowledgeMs === undefined) metrics.timeToAcknowledgeMs = elapsed;
+  if (rank >= 2 && metrics.timeToContainMs === undefined) metrics.timeToContainMs = elapsed;
+  if (rank >= 3 && metrics.timeToResolveMs === undefined) metrics.timeToResolveMs = elapsed;
+}
+
+/**
+ * Whether new alerts may still join the incident. A resolved incident still gathers the
+ * recurrences of its alert (an alert storm outlives a fast dry-run playbook); only closing it
+ * ends that.
+ */
+export function isActive(incident: Incident): boolean {
+  return incident.status !== 'closed';
+}
+
+/** Resolved and closed incidents are done: retention may evict them. */
+export function isDone(incident: Incident): boolean {
+  return incident.status === 'resolved' || incident.status === 'closed';
+}

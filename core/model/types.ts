@@ -1,0 +1,154 @@
+// The incident model shared by every node. The JSON Schema in schema/incident.schema.json
+// describes the same shape; test/unit/schema.test.ts keeps the two in step.
+
+export const SCHEMA_VERSION = 1;
+
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const INCIDENT_STATUSES = ['open', 'acknowledged', 'contained', 'resolved', 'closed'] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+export const OBSERVABLE_TYPES = [
+  'ip', 'domain', 'url', 'email', 'user', 'host', 'hash:md5', 'hash:sha1', 'hash:sha256', 'file',
+] as const;
+export type ObservableType = (typeof OBSERVABLE_TYPES)[number];
+
+export const OBSERVABLE_ROLES = ['source', 'destination', 'actor', 'target', 'related'] as const;
+export type ObservableRole = (typeof OBSERVABLE_ROLES)[number];
+
+export const VERDICTS = ['malicious', 'suspicious', 'benign', 'unknown'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+export const TIMELINE_OUTCOMES = ['ok', 'dry-run', 'error', 'skipped'] as const;
+export type TimelineOutcome = (typeof TIMELINE_OUTCOMES)[number];
+
+/** Tags the normalizer puts on IP observables so later nodes can skip them. */
+export type AddressTag = 'private' | 'documentation' | 'link-local' | 'cgnat' | 'multicast' | 'reserved';
+
+/** An observable as a normalizer emits it: roles and tags may be empty. */
+export interface Observable {
+  type: ObservableType;
+  value: string;
+  roles: ObservableRole[];
+  tags: string[];
+  /** Combined verdict of the enrichment nodes (ip-lookup, domain-lookup). */
+  verdict?: Verdict;
+  /** Why the verdict is what it is, one short sentence each. */
+  reasons?: string[];
+  /** Results keyed by provider id (e.g. "geoip", "rdap", "abuseipdb"). */
+  enrichment?: Record<string, unknown>;
+}
+
+/** What a source says about the lifecycle of the alert. */
+export type AlertStatus = 'firing' | 'resolved';
+
+export interface NormalizedAlert {
+  /** Unique id of this alert (the source's own id when it has one, else generated). */
+  id: string;
+  /** Stable product id: "wazuh", "aws.guardduty", "cef", "generic", ... */
+  source: string;
+  title: string;
+  description?: string;
+  severity: Severity;
+  /** The source's own severity value; absent when the default was used. */
+  severityRaw?: string | number;
+  /** ISO-8601 UTC ending in Z; fractional seconds as the source gives them (up to 9 digits). */
+  timestamp: string;
+  /** How the timestamp was found: from the payload, the receipt time, or the receipt year. */
+  timestampRule?: 'source' | 'ingest' | 'ingest-year';
+  status?: AlertStatus;
+  /** Rule or signature that fired; part of the default dedup key. */
+  rule?: { id?: string; name?: string };
+  observables: Observable[];
+  raw: unknown;
+}
+
+export interface NodeRef {
+  type: string;
+  id: string;
+  name?: string;
+}
+
+export interface TimelineEntry {
+  at: string;
+  node: NodeRef;
+  action: string;
+  outcome: TimelineOutcome;
+  summary: string;
+  details?: Record<string, unknown>;
+}
+
+export interface PhaseRecord {
+  phase: string;
+  enteredAt: string;
+  leftAt?: string;
+}
+
+/** A pending approval (the phase-gate fills these in; later issue). */
+export interface Hold {
+  id: string;
+  gate: NodeRef;
+  phase: string;
+  createdAt: string;
+  expiresAt?: string;
+  links?: { approve?: string; deny?: string };
+  [key: string]: unknown;
+}
+
+export interface IncidentRefs {
+  slack?: { channel: string; ts: string; [key: string]: unknown };
+  pagerduty?: { dedupKey: string; [key: string]: unknown };
+  jira?: { key: string; [key: string]: unknown };
+  [provider: string]: unknown;
+}
+
+export interface IncidentMetrics {
+  /** Milliseconds from creation to the first acknowledged/contained/resolved status. */
+  timeToAcknowledgeMs?: number;
+  timeToContainMs?: number;
+  timeToResolveMs?: number;
+  /** Milliseconds spent in each phase so far. */
+  phaseDurationsMs?: Record<string, number>;
+  [key: string]: unknown;
+}
+
+export interface Incident {
+  /** Unique and time-sortable (ULID). */
+  id: string;
+  schemaVersion: number;
+  /** Increases by one on every save; the store refuses a save made from an old revision. */
+  revision: number;
+  title: string;
+  severity: Severity;
+  status: IncidentStatus;
+  framework?: string;
+  phase?: string;
+  phases: PhaseRecord[];
+  /** The newest normalized alerts, capped; alertCount counts them all. */
+  alerts: NormalizedAlert[];
+  alertCount: number;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  dedupKey: string;
+  observables: Observable[];
+  timeline: TimelineEntry[];
+  refs: IncidentRefs;
+  holds: Hold[];
+  metrics: IncidentMetrics;
+  createdAt: string;
+  updatedAt: string;
+  /** The user's own data; the only place for properties the schema does not name. */
+  custom?: Record<string, unknown>;
+}
+
+export interface NormalizeOptions {
+  /** Receipt time, for payloads with no time or no year. Defaults to the current time. */
+  now?: Date;
+  /** Skip detection and parse as this format id (e.g. "cef", "wazuh"); "auto" or absent detects. */
+  format?: string;
+  /** Largest accepted payload in bytes (default 1 MiB); larger gives AlertFormatError code "too-large". */
+  maxBytes?: number;
+  /** Deepest accepted JSON nesting (default 64); deeper gives AlertFormatError code "too-deep". */
+  maxDepth?: number;
+}

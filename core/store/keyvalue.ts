@@ -1,0 +1,173 @@
+import { createHash } from 'node:crypto';
+import { isDone } from '../model/incident';
+import type { Incident } from '../model/types';
+import { KeyedLock } from './lock';
+import {
+  IncidentNotFoundError, RevisionConflictError,
+  type IncidentQuery, type IncidentStore, type SweepOptions, type UpsertResult,
+} from './types';
+
+/** A plain async key-value space, e.g. a Node-RED context store or a Map. */
+export interface KeyValueBackend {
+  readonly name: string;
+  readonly persistent: boolean;
+  get(key: string): Promise<unknown>;
+  /** undefined deletes the key. */
+  set(key: string, value: unknown): Promise<void>;
+  keys(): Promise<string[]>;
+}
+
+// Context keys are property paths ("a.b", "a[0]"), so stored keys avoid '.' and brackets:
+// incident ids are ULIDs, dedup keys are hashed.
+const INCIDENT_PREFIX = 'ir_incident_';
+const DEDUP_PREFIX = 'ir_dedup_';
+
+function dedupSlot(dedupKey: string): string {
+  return DEDUP_PREFIX + createHash('sha256').update(dedupKey).digest('hex').slice(0, 40);
+}
+
+function clone<T>(value: T): T {
+  return structuredClone(value);
+}
+
+const MAX_CONFLICT_RETRIES = 5;
+
+/** The incident store over any key-value backend; atomic within one process. */
+export class KeyValueIncidentStore implements IncidentStore {
+  private readonly locks = new KeyedLock();
+
+  constructor(private readonly backend: KeyValueBackend) {}
+
+  get name(): string {
+    return this.backend.name;
+  }
+
+  get persistent(): boolean {
+    return this.backend.persistent;
+  }
+
+  async get(id: string): Promise<Incident | undefined> {
+    const stored = await this.backend.get(INCIDENT_PREFIX + id);
+    // Backends may hand out their own object (Node-RED's memory context does): never share it.
+    return stored ? clone(stored as Incident) : undefined;
+  }
+
+  async getByDedupKey(dedupKey: string): Promise<Incident | undefined> {
+    const id = await this.backend.get(dedupSlot(dedupKey));
+    return typeof id === 'string' ? this.get(id) : undefined;
+  }
+
+  save(incident: Incident): Promise<Incident> {
+    return this.locks.run(`id:${incident.id}`, () => this.saveUnlocked(incident));
+  }
+
+  private async saveUnlocked(incident: Incident): Promise<Incident> {
+    const stored = (await this.backend.get(INCIDENT_PREFIX + incident.id)) as Incident | undefined;
+    const storedRevision = stored ? stored.revision : 0;
+    if (stored ? stored.revision !== incident.revision : incident.revision !== 0) {
+      throw new RevisionConflictError(incident.id, incident.revision, storedRevision);
+    }
+    const next = clone(incident);
+    next.revision = incident.revision + 1;
+    next.updatedAt = new Date().toISOString();
+    await this.backend.set(INCIDENT_PREFIX + next.id, clone(next));
+    if (!stored) await this.backend.set(dedupSlot(next.dedupKey), next.id);
+    return next;
+  }
+
+  update(id: string, change: (incident: Incident) => void, fallback?: Incident): Promise<Incident> {
+    return this.locks.run(`id:${id}`, async () => {
+      for (let attempt = 0; ; attempt++) {
+        const latest = await this.get(id);
+        const base = latest ?? (fallback ? { ...clone(fallback), revision: 0 } : undefined);
+        if (!base) throw new IncidentNotFoundError(id);
+        change(base);
+        try {
+          return await this.saveUnlocked(base);
+        } catch (err) {
+          if (!(err instanceof RevisionConflictError) || attempt >= MAX_CONFLICT_RETRIES) throw err;
+        }
+      }
+    });
+  }
+
+  upsertByDedupKey(
+    dedupKey: string,
+    create: () => Incident,
+    join: (incident: Incident) => void,
+    canJoin: (incident: Incident) => boolean,
+  ): Promise<UpsertResult> {
+    return this.locks.run(`dedup:${dedupKey}`, async () => {
+      const slot = dedupSlot(dedupKey);
+      const existingId = await this.backend.get(slot);
+      if (typeof existingId === 'string') {
+        const existing = await this.get(existingId);
+        if (existing && canJoin(existing)) {
+          const incident = await this.update(existingId, join);
+          return { incident, created: false };
+        }
+      }
+      // save() indexes a new incident under its dedup key, replacing a closed predecessor.
+      const incident = await this.save(create());
+      return { incident, created: true };
+    });
+  }
+
+  async list(query: IncidentQuery = {}): Promise<Incident[]> {
+    const statuses = query.status === undefined ? undefined : ([] as string[]).concat(query.status);
+    const ids = (await this.backend.keys())
+      .filter((k) => k.startsWith(INCIDENT_PREFIX))
+      .map((k) => k.slice(INCIDENT_PREFIX.length))
+      .sort()
+      .reverse(); // ULIDs: newest first
+    const out: Incident[] = [];
+    for (const id of ids) {
+      const incident = await this.get(id);
+      if (!incident) continue;
+      if (statuses && !statuses.includes(incident.status)) continue;
+      if (query.framework && incident.framework !== query.framework) continue;
+      if (query.phase && incident.phase !== query.phase) continue;
+      out.push(incident);
+      if (query.limit && out.length >= query.limit) break;
+    }
+    return out;
+  }
+
+  async sweep({ now = new Date(), retentionMs }: SweepOptions): Promise<string[]> {
+    const evicted: string[] = [];
+    for (const incident of await this.list({ status: ['resolved', 'closed'] })) {
+      if (!isDone(incident) || now.getTime() - Date.parse(incident.updatedAt) < retentionMs) continue;
+      await this.locks.run(`dedup:${incident.dedupKey}`, async () => {
+        const slot = dedupSlot(incident.dedupKey);
+        if ((await this.backend.get(slot)) === incident.id) await this.backend.set(slot, undefined);
+        await this.backend.set(INCIDENT_PREFIX + incident.id, undefined);
+      });
+      evicted.push(incident.id);
+    }
+    return evicted;
+  }
+
+  async close(): Promise<void> {
+    // Nothing to release: the backend belongs to its owner (Node-RED's context, a Map).
+  }
+}
+
+/** A Map behind the key-value interface: tests, and hosts with no context store. */
+export class MemoryBackend implements KeyValueBackend {
+  readonly name = 'memory';
+  readonly persistent = false;
+  private readonly data = new Map<string, unknown>();
+
+  async get(key: string): Promise<unknown> {
+    return this.data.get(key);
+  }
+
+  async set(key: string, value: unknown): Promise<void> {
+    if (value === undefined) this.data.delete(key);
+    else this.data.set(key, value);
+  }
+
+  async keys(): Promise<string[]> {
+    return [...this.data.keys()];
+  }
+}

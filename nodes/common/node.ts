@@ -1,0 +1,63 @@
+import type { Node, NodeAPI, NodeMessage, NodeMessageInFlow } from 'node-red';
+import { validateIncident } from '../../core/model/validate';
+import type { Incident, NodeRef } from '../../core/model/types';
+import { acquireStore, DEFAULT_STORE_SETTINGS, type StoreHandle, type StoreSettings } from './store';
+
+export type Send = (msg: NodeMessage | Array<NodeMessage | NodeMessage[] | null>) => void;
+export type Done = (err?: Error) => void;
+
+export interface IncidentMessage extends NodeMessageInFlow {
+  incident?: Incident;
+}
+
+export function nodeRef(node: Node): NodeRef {
+  return { type: node.type, id: node.id, ...(node.name ? { name: node.name } : {}) };
+}
+
+/** msg.incident, validated by the one shared validator; throws a clear error otherwise. */
+export function incidentOf(msg: IncidentMessage): Incident {
+  if (msg.incident === undefined) throw new Error('msg.incident is missing: wire this node after alert-in');
+  validateIncident(msg.incident);
+  return msg.incident;
+}
+
+/** Status text is short in the editor; cut long messages. */
+export function shortText(text: string, max = 32): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/**
+ * Registers the input handler with Node-RED's 3-argument form (the only one done-tracking
+ * counts) and routes every failure, sync or async, to done(err) and a red status: a rejected
+ * promise in a handler would otherwise end the runtime.
+ */
+export function onInput(node: Node, handler: (msg: IncidentMessage, send: Send) => Promise<void>): void {
+  node.on('input', (msg: NodeMessageInFlow, send: Send, done: Done) => {
+    handler(msg as IncidentMessage, send).then(
+      () => done(),
+      (err: unknown) => {
+        const error = err instanceof Error ? err : new Error(String(err));
+        node.status({ fill: 'red', shape: 'dot', text: shortText(error.message) });
+        done(error);
+      },
+    );
+  });
+}
+
+interface StoreConfigNode extends Node {
+  settings: StoreSettings;
+}
+
+/**
+ * The incident store this node uses: the one of its `ir-store` config node, or the default
+ * (Node-RED's default context store). Released when the node closes.
+ */
+export function useStore(RED: NodeAPI, node: Node, storeConfigId: string | undefined): StoreHandle {
+  const config = storeConfigId ? (RED.nodes.getNode(storeConfigId) as StoreConfigNode | null) : null;
+  const handle = acquireStore(RED, node, config?.settings ?? DEFAULT_STORE_SETTINGS);
+  node.on('close', (done: () => void) => {
+    handle.release();
+    done();
+  });
+  return handle;
+}

@@ -1,0 +1,118 @@
+import type { Node, NodeAPI } from 'node-red';
+import { KeyValueIncidentStore, type KeyValueBackend } from '../../core/store/keyvalue';
+import type { IncidentStore } from '../../core/store/types';
+
+/** What an `ir-store` config node (or the default, when none is chosen) asks for. */
+export interface StoreSettings {
+  /** Node-RED context store name; '' means the default store. */
+  contextStore: string;
+  /** Closed incidents are evicted after this many days. */
+  retentionDays: number;
+}
+
+export const DEFAULT_STORE_SETTINGS: StoreSettings = { contextStore: '', retentionDays: 30 };
+
+interface ContextStorageSetting {
+  [name: string]: string | { module?: unknown } | undefined;
+}
+
+/** The callback forms of Node-RED's context API (the only ones that reach every store). */
+interface GlobalContext {
+  get(key: string, store: string | undefined, cb: (err: Error | null, value: unknown) => void): void;
+  set(key: string, value: unknown, store: string | undefined, cb: (err: Error | null) => void): void;
+  keys(store: string | undefined, cb: (err: Error | null, keys: string[]) => void): void;
+}
+
+/** Which module backs a context store name, following the `default` alias. */
+export function contextStoreModule(RED: NodeAPI, storeName: string): string {
+  const storage = (RED.settings as unknown as { contextStorage?: ContextStorageSetting }).contextStorage;
+  if (!storage) return 'memory';
+  let entry = storage[storeName || 'default'];
+  if (!entry && !storeName) entry = storage[Object.keys(storage)[0]];
+  if (typeof entry === 'string') entry = storage[entry];
+  if (!entry || typeof entry === 'string') return 'memory';
+  const mod = entry.module;
+  return typeof mod === 'string' ? mod : 'custom';
+}
+
+/** Node-RED's global context behind the key-value interface the core store uses. */
+class ContextBackend implements KeyValueBackend {
+  readonly name: string;
+  readonly persistent: boolean;
+
+  constructor(private readonly global: GlobalContext, private readonly storeName: string | undefined, module: string) {
+    this.name = `context:${storeName || 'default'} (${module})`;
+    this.persistent = module !== 'memory';
+  }
+
+  get(key: string): Promise<unknown> {
+    return new Promise((resolve, reject) => this.global.get(key, this.storeName, (err, value) => (err ? reject(err) : resolve(value))));
+  }
+
+  set(key: string, value: unknown): Promise<void> {
+    return new Promise((resolve, reject) => this.global.set(key, value, this.storeName, (err) => (err ? reject(err) : resolve())));
+  }
+
+  keys(): Promise<string[]> {
+    return new Promise((resolve, reject) => this.global.keys(this.storeName, (err, keys) => (err ? reject(err) : resolve(keys ?? []))));
+  }
+}
+
+interface SharedStore {
+  store: IncidentStore;
+  users: Set<string>;
+  sweepTimer: NodeJS.Timeout;
+  warned: boolean;
+}
+
+// One store per runtime (its global context object) and context store name, shared by every
+// node: the in-process locks only work if all nodes go through the same instance.
+const shared = new WeakMap<object, Map<string, SharedStore>>();
+
+const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
+
+export interface StoreHandle {
+  store: IncidentStore;
+  release(): void;
+}
+
+export function acquireStore(RED: NodeAPI, node: Node, settings: StoreSettings = DEFAULT_STORE_SETTINGS): StoreHandle {
+  const global = node.context().global as unknown as GlobalContext;
+  let byName = shared.get(global);
+  if (!byName) shared.set(global, (byName = new Map()));
+  const key = settings.contextStore;
+  let entry = byName.get(key);
+  if (!entry) {
+    const module = contextStoreModule(RED, settings.contextStore);
+    const store = new KeyValueIncidentStore(new ContextBackend(global, settings.contextStore || undefined, module));
+    const retentionMs = settings.retentionDays * 24 * 60 * 60 * 1000;
+    const sweepTimer = setInterval(() => {
+      store.sweep({ retentionMs }).then(
+        (ids) => ids.length && RED.log.info(`[incident-response] evicted ${ids.length} closed incident(s) older than ${settings.retentionDays} days`),
+        (err: Error) => RED.log.warn(`[incident-response] retention sweep failed: ${err.message}`),
+      );
+    }, SWEEP_INTERVAL_MS);
+    sweepTimer.unref();
+    entry = { store, users: new Set(), sweepTimer, warned: false };
+    byName.set(key, entry);
+  }
+  entry.users.add(node.id);
+  if (!entry.store.persistent) {
+    if (!entry.warned) {
+      entry.warned = true;
+      RED.log.warn(`[incident-response] incidents are kept in the memory context store (${entry.store.name}): incidents, approvals and dedup are lost on restart. Configure a persistent contextStorage (e.g. localfilesystem) in settings.js.`);
+    }
+    node.status({ fill: 'yellow', shape: 'ring', text: 'memory store: lost on restart' });
+  }
+  const held = entry;
+  return {
+    store: held.store,
+    release() {
+      held.users.delete(node.id);
+      if (held.users.size === 0) {
+        clearInterval(held.sweepTimer);
+        byName!.delete(key);
+      }
+    },
+  };
+}

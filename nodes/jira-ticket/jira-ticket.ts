@@ -1,0 +1,7 @@
+import type { NodeAPI } from 'node-red';
+import { registerSkippedStep } from '../common/skipped-step';
+
+// Placeholder until the jira-ticket integration lands: keeps the flow's wiring and records the skip.
+export = function (RED: NodeAPI): void {
+  registerSkippedStep(RED, 'ir-jira-ticket', 'jira-ticket', 'Jira ticket');
+};

@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import supertest from 'supertest';
+import type { Incident } from '../../core/model/types';
+import { incidentErrors } from '../../core/model/validate';
+import { ALL_NODES, captureHttpNode, coreNode, helper, type FlowNode } from '../helpers/node-red';
+import { alertmanagerWebhook, wazuhAlert } from '../helpers/payloads';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const EXAMPLE = path.join(ROOT, 'examples', 'NIST SP 800-61 playbook.json');
+
+/** The shipped example as Node-RED would deploy it, with debug nodes as test sinks. */
+function exampleFlow(): FlowNode[] {
+  const flow = JSON.parse(fs.readFileSync(EXAMPLE, 'utf8')) as FlowNode[];
+  return flow.map((node) => (node.type === 'debug' ? { ...node, type: 'helper' } : node));
+}
+
+describe('NIST SP 800-61 example flow', () => {
+  const http = captureHttpNode();
+  const modules = [
+    ...ALL_NODES, http.module,
+    coreNode('network/21-httpin.js'), coreNode('function/15-change.js'), coreNode('common/25-catch.js'),
+  ];
+
+  before(() => helper.startServer());
+  after(() => helper.stopServer());
+  beforeEach(() => helper.load(modules, exampleFlow()));
+  afterEach(() => helper.unload());
+
+  const post = (body: string | Buffer, type = 'application/json') =>
+    supertest(http.app()).post('/ir/nist').set('content-type', type).send(body);
+
+  it('is packaged in examples/ and uses every node of the package', () => {
+    const types = new Set(exampleFlow().map((n) => n.type));
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { 'node-red': { nodes: Record<string, string> } };
+    for (const type of Object.keys(pkg['node-red'].nodes)) {
+      if (type === 'ir-incident-store') continue; // config node: optional
+      assert.ok(types.has(type), `${type} is not in the example`);
+    }
+  });
+
+  it('runs a real alert through the NIST phases and answers 200 with the incident', async () => {
+    const res = await post(JSON.stringify(wazuhAlert())).expect(200).expect('content-type', /json/);
+    const incident = res.body as Incident;
+    assert.deepEqual(incidentErrors(incident), []);
+    assert.equal(incident.framework, 'nist-800-61r2');
+    assert.deepEqual(incident.phases.map((p) => p.phase), ['detection-analysis', 'containment-eradication-recovery', 'post-incident']);
+    const actions = incident.timeline.map((e) => e.action);
+    assert.deepEqual(actions.filter((a) => a === 'phase-entered').length, 3);
+    for (const step of ['ip-lookup', 'log-fetch', 'slack-notify', 'pagerduty-page', 'jira-ticket', 'disable-account']) {
+      assert.ok(actions.includes(step), `${step} missing from ${actions.join(', ')}`);
+    }
+    assert.equal(incident.status, 'resolved');
+  });
+
+  it('answers a re-delivery with the existing incident and duplicateOf', async () => {
+    const first = (await post(JSON.stringify(wazuhAlert())).expect(200)).body as Incident;
+    const again = await post(JSON.stringify(wazuhAlert())).expect(200);
+    assert.equal(again.body.duplicateOf, first.id);
+    assert.equal(again.body.incident.id, first.id);
+    assert.equal(again.body.incident.alertCount, 2);
+  });
+
+  it('answers a source resolution for an incident as an update', async () => {
+    const opened = (await post(JSON.stringify(alertmanagerWebhook('firing'))).expect(200)).body as Incident;
+    const res = await post(JSON.stringify(alertmanagerWebhook('resolved'))).expect(200);
+    assert.equal(res.body.update, 'resolved');
+    assert.equal(res.body.incident.id, opened.id);
+  });
+
+  it('answers 400 for a malformed body and 413 for a huge one, and keeps running', async () => {
+    const bad = await post('{"rule": ').expect(400);
+    assert.equal(bad.body.error.code, 'invalid-json');
+    const huge = await post(Buffer.alloc(10 * 1024 * 1024, 0x61)).expect(413);
+    assert.equal(huge.body.error.code, 'too-large');
+    const unknown = await post('just some words that are no alert', 'text/plain').expect(400);
+    assert.ok(unknown.body.error.message);
+    await post(JSON.stringify(wazuhAlert('203.0.113.99'))).expect(200);
+  });
+});

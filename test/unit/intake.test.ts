@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { canJoin, defaultDedupKey, ingestAlert, mainObservable } from '../../core/intake/ingest';
+import { KeyValueIncidentStore, MemoryBackend } from '../../core/store/keyvalue';
+import { alert, observable } from '../helpers/fixtures';
+
+const node = { type: 'ir-alert-in', id: 'in1' };
+
+describe('alert intake: grouping and resolutions', () => {
+  let store: KeyValueIncidentStore;
+  beforeEach(() => {
+    store = new KeyValueIncidentStore(new MemoryBackend());
+  });
+
+  it('keys by source, rule and the main observable', () => {
+    assert.equal(defaultDedupKey(alert()), 'wazuh|5712|ip:198.51.100.7');
+    const noRule = alert({ rule: undefined, title: 'Disk full', observables: [observable('host', 'db-2')] });
+    assert.equal(defaultDedupKey(noRule), 'wazuh|Disk full|host:db-2');
+    assert.equal(mainObservable(alert({ observables: [observable('host', 'h'), observable('user', 'eve', ['actor'])] }))?.value, 'eve');
+    assert.equal(defaultDedupKey(alert({ observables: [] })), 'wazuh|5712|-');
+  });
+
+  it('opens an incident, then groups a re-delivery into it', async () => {
+    const first = await ingestAlert(store, alert({ id: 'x' }), { node });
+    assert.equal(first.outcome, 'new');
+    const again = await ingestAlert(store, alert({ id: 'x' }), { node });
+    assert.equal(again.outcome, 'duplicate');
+    if (first.outcome !== 'new' || again.outcome !== 'duplicate') return;
+    assert.equal(again.incident.id, first.incident.id);
+    assert.equal(again.incident.alertCount, 2);
+    assert.deepEqual(again.incident.timeline.map((e) => e.action), ['incident-opened', 'alert-joined']);
+  });
+
+  it('gives one incident for identical webhooks arriving at the same moment', async () => {
+    const results = await Promise.all(Array.from({ length: 10 }, () => ingestAlert(store, alert(), { node })));
+    assert.equal(results.filter((r) => r.outcome === 'new').length, 1);
+    assert.equal((await store.list()).length, 1);
+  });
+
+  it('opens a new incident outside the window or after the incident was closed', async () => {
+    const first = await ingestAlert(store, alert({ timestamp: '2026-03-01T10:00:00.000Z' }), { node, windowMs: 60_000 });
+    const late = await ingestAlert(store, alert({ timestamp: '2026-03-01T10:05:00.000Z' }), { node, windowMs: 60_000 });
+    assert.equal(first.outcome, 'new');
+    assert.equal(late.outcome, 'new');
+    if (late.outcome !== 'new') return;
+    assert.equal(canJoin({ ...late.incident, status: 'closed' }, alert({ timestamp: '2026-03-01T10:05:00.000Z' }), 60_000), false);
+  });
+
+  it('records a resolution on the open incident and never opens one for it', async () => {
+    const unmatched = await ingestAlert(store, alert({ status: 'resolved' }), { node });
+    assert.equal(unmatched.outcome, 'resolved-unmatched');
+    assert.equal((await store.list()).length, 0);
+
+    await ingestAlert(store, alert({ status: 'firing' }), { node });
+    const resolved = await ingestAlert(store, alert({ status: 'resolved', timestamp: '2026-03-01T12:00:00.000Z' }), { node });
+    assert.equal(resolved.outcome, 'resolved');
+    if (resolved.outcome !== 'resolved') return;
+    assert.equal(resolved.incident.timeline.at(-1)?.action, 'source-resolved');
+    assert.equal((await store.list()).length, 1);
+  });
+
+  it('uses a custom dedup key when given', async () => {
+    await ingestAlert(store, alert({ observables: [observable('ip', '203.0.113.1')] }), { node, dedupKey: 'storm' });
+    const joined = await ingestAlert(store, alert({ observables: [observable('ip', '203.0.113.2')] }), { node, dedupKey: 'storm' });
+    assert.equal(joined.outcome, 'duplicate');
+  });
+});
