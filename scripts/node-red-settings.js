@@ -33,6 +33,8 @@ module.exports = {
   },
   // Raw-body http-in routes read the whole body; alert-in enforces its own size limit (413).
   apiMaxLength: '16mb',
+  // No calls home: the demo must run on closed networks, and must not ask on first open.
+  telemetry: { enabled: false, updateNotification: false },
   editorTheme: {
     tours: false,
     palette: { categories: ['incident response', 'common', 'function', 'network', 'sequence', 'parser', 'storage'] },

@@ -1,11 +1,15 @@
 import type { Incident } from '../model/types';
 import { setStatus } from '../model/incident';
+import { cert } from './cert';
+import { isaca } from './isaca';
+import { iso27035 } from './iso-27035';
 import { nist80061r2 } from './nist-800-61r2';
+import { nist80061r3 } from './nist-800-61r3';
 import type { FrameworkDefinition, PhaseDefinition } from './types';
 
 export type { FrameworkDefinition, PhaseDefinition } from './types';
 
-export const FRAMEWORKS: readonly FrameworkDefinition[] = [nist80061r2];
+export const FRAMEWORKS: readonly FrameworkDefinition[] = [nist80061r2, nist80061r3, cert, isaca, iso27035];
 
 export function getFramework(id: string): FrameworkDefinition | undefined {
   return FRAMEWORKS.find((f) => f.id === id);
@@ -47,6 +51,7 @@ export function checkTransition(incident: Incident, framework: FrameworkDefiniti
  */
 export function enterPhase(incident: Incident, framework: FrameworkDefinition, target: string, now: Date = new Date()): void {
   const at = now.toISOString();
+  const from = incident.phase;
   const open = incident.phases.find((p) => !p.leftAt);
   if (open) {
     open.leftAt = at;
@@ -57,5 +62,6 @@ export function enterPhase(incident: Incident, framework: FrameworkDefinition, t
   incident.phase = target;
   incident.phases.push({ phase: target, enteredAt: at });
   const phase = getPhase(framework, target);
-  if (phase && incident.status !== 'closed') setStatus(incident, phase.status, now);
+  const implied = phase && ((from && phase.statusFrom?.[from]) || phase.status);
+  if (implied && incident.status !== 'closed') setStatus(incident, implied, now);
 }

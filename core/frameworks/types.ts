@@ -8,6 +8,8 @@ export interface PhaseDefinition {
   next: string[];
   /** The incident status entering this phase implies. */
   status: IncidentStatus;
+  /** A different implied status when the phase is entered from these phases. */
+  statusFrom?: Record<string, IncidentStatus>;
 }
 
 export interface FrameworkDefinition {

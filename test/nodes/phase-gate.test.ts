@@ -58,14 +58,25 @@ describe('phase-gate node', () => {
   });
 
   it('rejects a malformed msg.incident with a clear, catchable error', async () => {
-    await helper.load(ALL_NODES, [...base, gate('detect', 'detection-analysis', [['passed'], ['refused']])]);
+    await helper.load(ALL_NODES, [
+      { id: 'tab', type: 'tab' },
+      { id: 'in', type: 'ir-alert-in', z: 'tab', auth: 'none', wires: [['passed'], [], []] },
+      { id: 'passed', type: 'helper', z: 'tab' },
+      gate('detect', 'detection-analysis', [[], []]),
+    ]);
     const node = helper.getNode('detect');
     let error = nextError(node);
     node.receive({ payload: 'x' });
     assert.match(String(await error), /msg\.incident is missing/);
     error = nextError(node);
     node.receive({ incident: { id: 'nope', severity: 'urgent' } });
-    assert.match(String(await error), /invalid msg\.incident: .*severity must be one of/);
+    assert.match(String(await error), /invalid msg\.incident: .*must have required property 'schemaVersion'/);
+    const created = nextMessage<OutMsg>(helper.getNode('passed'));
+    helper.getNode('in').receive({ payload: wazuhAlert() });
+    const valid = (await created).incident;
+    error = nextError(node);
+    node.receive({ incident: { ...valid, severity: 'urgent' } });
+    assert.match(String(await error), /invalid msg\.incident: incident\.severity must be one of low, medium, high, critical$/);
   });
 
   it('keeps the timeline entries of two parallel branches', async () => {
@@ -88,8 +99,13 @@ describe('phase-gate node', () => {
   });
 
   it('marks a gate with an unknown framework as misconfigured', async () => {
+    const gateNode = () => helper.getNode('detect');
     await helper.load(ALL_NODES, [...base, gate('detect', 'detection-analysis', [['passed'], ['refused']], { framework: 'itil' })]);
-    const error = nextError(helper.getNode('detect'));
+    // The constructor reports the bad configuration; each message then fails clearly.
+    await new Promise((resolve) => setTimeout(resolve, 50)); // let the constructor's error event pass
+    const spy = gateNode().error as unknown as { getCalls(): Array<{ thisValue: { id: string }; args: unknown[] }> };
+    assert.ok(spy.getCalls().some((c) => c.thisValue.id === 'detect' && /unknown framework "itil"/.test(String(c.args[0]))));
+    const error = nextError(gateNode());
     helper.getNode('in').receive({ payload: wazuhAlert() });
     assert.match(String(await error), /misconfigured: framework "itil"/);
   });

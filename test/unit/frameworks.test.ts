@@ -44,4 +44,33 @@ describe('frameworks', () => {
     const other = { ...incident(), framework: 'cert' };
     assert.match((checkTransition(other, nist, 'detection-analysis') as { reason: string }).reason, /follows cert/);
   });
+
+  const walks: Array<[string, string[], string]> = [
+    ['nist-800-61r3', ['detect', 'respond', 'detect', 'respond', 'recover', 'identify'], 'resolved'],
+    ['cert', ['reporting-detection', 'triage', 'analysis', 'triage', 'analysis', 'incident-response'], 'contained'],
+    ['isaca', ['detection-triage-investigation', 'containment-analysis-tracking-recovery', 'incident-closure'], 'resolved'],
+    ['iso-27035', ['detect-report', 'assess-decide', 'respond', 'learn-lessons'], 'resolved'],
+    ['iso-27035', ['detect-report', 'assess-decide', 'learn-lessons'], 'resolved'],
+  ];
+  for (const [id, path, status] of walks) {
+    it(`walk ${id}: ${path.join(' → ')}`, () => {
+      const framework = getFramework(id)!;
+      const inc = incident();
+      for (const phase of path) {
+        const check = checkTransition(inc, framework, phase);
+        assert.equal(check.allowed, true, `${inc.phase ?? 'start'} → ${phase}: ${JSON.stringify(check)}`);
+        enterPhase(inc, framework, phase);
+      }
+      assert.equal(inc.status, status);
+    });
+  }
+
+  it('imply the status of a phase by where it is entered from (NIST Rev. 3 Identify)', () => {
+    const r3 = getFramework('nist-800-61r3')!;
+    const preparing = incident();
+    enterPhase(preparing, r3, 'identify');
+    assert.equal(preparing.status, 'open');
+    assert.equal(checkTransition(incident(), getFramework('cert')!, 'triage').allowed, false);
+    assert.equal(checkTransition(preparing, r3, 'recover').allowed, false);
+  });
 });
