@@ -33,6 +33,16 @@ for (const entry of fs.readdirSync(nodesDir, { withFileTypes: true })) {
   copyDir(path.join(root, 'icons'), path.join(dst, 'icons'));
 }
 
+// alert-in's help lists the formats with an example each, from the normalizer's own table.
+const escapeHtml = (text) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const { FORMATS } = require(path.join(root, 'dist', 'core', 'normalize'));
+const formatHelp = FORMATS.map((f) => `    <dt>${escapeHtml(f.label)} <span class="property-type">${escapeHtml(f.id)}</span></dt>\n` +
+  `    <dd><pre style="white-space: pre-wrap; word-break: break-all; font-size: 0.85em">${escapeHtml(f.example)}</pre></dd>`).join('\n');
+const alertInHtml = path.join(root, 'dist', 'nodes', 'alert-in', 'alert-in.html');
+const html = fs.readFileSync(alertInHtml, 'utf8');
+if (!html.includes('<!-- formats -->')) throw new Error('alert-in.html has no <!-- formats --> marker');
+fs.writeFileSync(alertInHtml, html.replace('<!-- formats -->', `<dl class="message-properties">\n${formatHelp}\n  </dl>`));
+
 // Example flows: Node-RED reads them only from <package>/examples.
 fs.rmSync(path.join(root, 'examples'), { recursive: true, force: true });
 copyDir(path.join(root, 'flows'), path.join(root, 'examples'), (name) => name.endsWith('.json'));
