@@ -33,6 +33,15 @@ for (const entry of fs.readdirSync(nodesDir, { withFileTypes: true })) {
   copyDir(path.join(root, 'icons'), path.join(dst, 'icons'));
 }
 
+// Plugins (the editor's incident sidebar) are laid out like nodes: plugins/<name>/<name>.ts + .html.
+const pluginsDir = path.join(root, 'plugins');
+if (fs.existsSync(pluginsDir)) {
+  for (const entry of fs.readdirSync(pluginsDir, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    copyDir(path.join(pluginsDir, entry.name), path.join(root, 'dist', 'plugins', entry.name), (name) => !name.endsWith('.ts'));
+  }
+}
+
 // alert-in's help lists the formats with an example each, from the normalizer's own table.
 const escapeHtml = (text) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const { FORMATS } = require(path.join(root, 'dist', 'core', 'normalize'));

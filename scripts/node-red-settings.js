@@ -19,6 +19,9 @@ function credentialSecret() {
   return fs.readFileSync(file, 'utf8').trim();
 }
 
+// Tests (and users) may add or override settings without editing this file, e.g. adminAuth.
+const extra = process.env.IR_SETTINGS_JSON ? JSON.parse(process.env.IR_SETTINGS_JSON) : {};
+
 module.exports = {
   uiHost: process.env.HOST || '127.0.0.1',
   uiPort: Number(process.env.PORT) || 1880,
@@ -42,4 +45,5 @@ module.exports = {
   logging: { console: { level: 'info', metrics: false, audit: false } },
   functionExternalModules: false,
   externalModules: { palette: { allowInstall: true }, modules: { allowInstall: false } },
+  ...extra,
 };

@@ -8,6 +8,7 @@ export const cert: FrameworkDefinition = {
   revision: 'CMU/SEI-2003-HB-002, Handbook for CSIRTs, 2nd edition',
   reference: 'https://doi.org/10.1184/R1/6574055.v1',
   entry: ['reporting-detection'],
+  reportPhase: 'incident-response',
   phases: [
     {
       id: 'reporting-detection',

@@ -8,6 +8,7 @@ export const isaca: FrameworkDefinition = {
   revision: 'ISACA incident management life cycle (CISM body of knowledge, Incident Management domain)',
   reference: 'https://www.isaca.org/credentialing/cism',
   entry: ['planning-preparation', 'detection-triage-investigation'],
+  reportPhase: 'incident-closure',
   phases: [
     {
       id: 'planning-preparation',

@@ -9,6 +9,7 @@ export const iso27035: FrameworkDefinition = {
   revision: 'ISO/IEC 27035-1:2023',
   reference: 'https://www.iso.org/standard/78973.html',
   entry: ['plan-prepare', 'detect-report'],
+  reportPhase: 'learn-lessons',
   phases: [
     {
       id: 'plan-prepare',

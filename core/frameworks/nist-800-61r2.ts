@@ -8,6 +8,7 @@ export const nist80061r2: FrameworkDefinition = {
   revision: 'SP 800-61 Rev. 2 (August 2012)',
   reference: 'https://doi.org/10.6028/NIST.SP.800-61r2',
   entry: ['preparation', 'detection-analysis'],
+  reportPhase: 'post-incident',
   phases: [
     {
       id: 'preparation',

@@ -9,6 +9,7 @@ export const nist80061r3: FrameworkDefinition = {
   revision: 'SP 800-61 Rev. 3 (April 2025), CSF 2.0 Functions',
   reference: 'https://doi.org/10.6028/NIST.SP.800-61r3',
   entry: ['govern', 'identify', 'protect', 'detect'],
+  reportPhase: 'recover',
   phases: [
     {
       id: 'govern',

@@ -21,4 +21,6 @@ export interface FrameworkDefinition {
   /** Phases in their order; an incident's first phase must be one of `entry`. */
   phases: PhaseDefinition[];
   entry: string[];
+  /** The phase whose gate attaches the post-incident report (the framework's closing step). */
+  reportPhase: string;
 }

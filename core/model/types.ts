@@ -85,15 +85,26 @@ export interface PhaseRecord {
   leftAt?: string;
 }
 
-/** A pending approval (the phase-gate fills these in; later issue). */
+export const HOLD_STATES = ['pending', 'approved', 'denied', 'expired'] as const;
+export type HoldState = (typeof HOLD_STATES)[number];
+
+/** An approval a phase-gate waits for before it lets the incident into its phase. */
 export interface Hold {
   id: string;
   gate: NodeRef;
   phase: string;
+  state: HoldState;
   createdAt: string;
-  expiresAt?: string;
-  links?: { approve?: string; deny?: string };
-  [key: string]: unknown;
+  expiresAt: string;
+  /** The confirmation pages; each carries a single-use token. */
+  links: { approve: string; deny: string };
+  /** SHA-256 of each token: the tokens themselves are only in the links. */
+  tokenHashes: { approve: string; deny: string };
+  /** When set, only these people may decide. */
+  approvers?: string[];
+  decidedAt?: string;
+  decidedBy?: string;
+  reason?: string;
 }
 
 export interface IncidentRefs {
@@ -122,6 +133,10 @@ export interface Incident {
   title: string;
   severity: Severity;
   status: IncidentStatus;
+  /** How a resolved or closed incident ended: a real incident, or a false positive. */
+  resolution?: 'resolved' | 'false-positive';
+  /** The analyst who owns the incident. */
+  owner?: string;
   framework?: string;
   phase?: string;
   phases: PhaseRecord[];
@@ -138,8 +153,16 @@ export interface Incident {
   metrics: IncidentMetrics;
   createdAt: string;
   updatedAt: string;
+  /** The post-incident report, attached by the framework's final gate. */
+  report?: IncidentReport;
   /** The user's own data; the only place for properties the schema does not name. */
   custom?: Record<string, unknown>;
+}
+
+export interface IncidentReport {
+  generatedAt: string;
+  markdown: string;
+  json: Record<string, unknown>;
 }
 
 export interface NormalizeOptions {

@@ -4,7 +4,7 @@ import type { Incident } from '../model/types';
 import { KeyedLock } from './lock';
 import {
   IncidentNotFoundError, RevisionConflictError,
-  type IncidentQuery, type IncidentStore, type SweepOptions, type UpsertResult,
+  type ClaimOptions, type IncidentQuery, type IncidentStore, type StoredTimer, type SweepOptions, type UpsertResult,
 } from './types';
 
 /** A plain async key-value space, e.g. a Node-RED context store or a Map. */
@@ -21,6 +21,13 @@ export interface KeyValueBackend {
 // incident ids are ULIDs, dedup keys are hashed.
 const INCIDENT_PREFIX = 'ir_incident_';
 const DEDUP_PREFIX = 'ir_dedup_';
+const TIMER_PREFIX = 'ir_timer_';
+// One small index of timer id -> due time, so a poll reads one key, not every key.
+const TIMER_INDEX = 'ir_timers';
+
+function timerSlot(id: string): string {
+  return TIMER_PREFIX + createHash('sha256').update(id).digest('hex').slice(0, 40);
+}
 
 function dedupSlot(dedupKey: string): string {
   return DEDUP_PREFIX + createHash('sha256').update(dedupKey).digest('hex').slice(0, 40);
@@ -145,6 +152,54 @@ export class KeyValueIncidentStore implements IncidentStore {
       evicted.push(incident.id);
     }
     return evicted;
+  }
+
+  scheduleTimer(timer: StoredTimer): Promise<void> {
+    return this.locks.run('timers', async () => {
+      const index = ((await this.backend.get(TIMER_INDEX)) as Record<string, string> | undefined) ?? {};
+      await this.backend.set(timerSlot(timer.id), clone(timer));
+      await this.backend.set(TIMER_INDEX, { ...index, [timer.id]: timer.dueAt });
+    });
+  }
+
+  cancelTimer(id: string): Promise<void> {
+    return this.locks.run('timers', async () => {
+      const index = ((await this.backend.get(TIMER_INDEX)) as Record<string, string> | undefined) ?? {};
+      if (!(id in index)) return;
+      const { [id]: _removed, ...rest } = index;
+      await this.backend.set(timerSlot(id), undefined);
+      await this.backend.set(TIMER_INDEX, rest);
+    });
+  }
+
+  claimDueTimers({ now = new Date(), owner, leaseMs, limit = 100 }: ClaimOptions): Promise<StoredTimer[]> {
+    return this.locks.run('timers', async () => {
+      const index = ((await this.backend.get(TIMER_INDEX)) as Record<string, string> | undefined) ?? {};
+      const due = Object.entries(index)
+        .filter(([, dueAt]) => Date.parse(dueAt) <= now.getTime())
+        .sort((a, b) => Date.parse(a[1]) - Date.parse(b[1]));
+      const claimed: StoredTimer[] = [];
+      for (const [id] of due) {
+        if (claimed.length >= limit) break;
+        const timer = (await this.backend.get(timerSlot(id))) as StoredTimer | undefined;
+        if (!timer) continue;
+        if (timer.leaseUntil && Date.parse(timer.leaseUntil) > now.getTime()) continue;
+        const leased: StoredTimer = { ...clone(timer), leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs).toISOString() };
+        await this.backend.set(timerSlot(id), clone(leased));
+        claimed.push(leased);
+      }
+      return claimed;
+    });
+  }
+
+  async listTimers(): Promise<StoredTimer[]> {
+    const index = ((await this.backend.get(TIMER_INDEX)) as Record<string, string> | undefined) ?? {};
+    const timers: StoredTimer[] = [];
+    for (const id of Object.keys(index)) {
+      const timer = (await this.backend.get(timerSlot(id))) as StoredTimer | undefined;
+      if (timer) timers.push(clone(timer));
+    }
+    return timers;
   }
 
   async close(): Promise<void> {

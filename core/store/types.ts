@@ -64,7 +64,44 @@ export interface IncidentStore {
   /** Evicts resolved and closed incidents older than the retention; returns their ids. */
   sweep(options: SweepOptions): Promise<string[]>;
 
+  /** Adds or replaces a timer (same id: one deadline). */
+  scheduleTimer(timer: StoredTimer): Promise<void>;
+
+  /** Removes a timer: it fired and was handled, or it is no longer needed. */
+  cancelTimer(id: string): Promise<void>;
+
+  /**
+   * Claims the due timers that nobody holds a live lease on, leasing them to `owner`. A claimed
+   * timer is not handed out again until its lease passes, so it fires once while its claimer lives.
+   */
+  claimDueTimers(options: ClaimOptions): Promise<StoredTimer[]>;
+
+  listTimers(): Promise<StoredTimer[]>;
+
   close(): Promise<void>;
+}
+
+/** A deadline kept in the store, so it fires after a restart and on whichever instance claims it. */
+export interface StoredTimer {
+  /** Deterministic per deadline (e.g. "sla:<incident>:<gate>:<phase>"): scheduling twice keeps one. */
+  id: string;
+  kind: 'sla' | 'hold-expiry';
+  incidentId: string;
+  /** The node that handles the timer when it fires. */
+  nodeId: string;
+  dueAt: string;
+  data?: Record<string, unknown>;
+  /** Set while an instance handles the timer; another may claim it once the lease has passed. */
+  leaseOwner?: string;
+  leaseUntil?: string;
+}
+
+export interface ClaimOptions {
+  now?: Date;
+  /** Identifies the claiming process (instance). */
+  owner: string;
+  leaseMs: number;
+  limit?: number;
 }
 
 export class RevisionConflictError extends Error {

@@ -1,6 +1,8 @@
 import type { Node, NodeAPI } from 'node-red';
 import { KeyValueIncidentStore, type KeyValueBackend } from '../../core/store/keyvalue';
-import type { IncidentStore } from '../../core/store/types';
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import type { IncidentStore, StoredTimer } from '../../core/store/types';
 
 /** What an `ir-store` config node (or the default, when none is chosen) asks for. */
 export interface StoreSettings {
@@ -58,11 +60,49 @@ class ContextBackend implements KeyValueBackend {
   }
 }
 
+export type TimerHandler = (timer: StoredTimer) => Promise<void>;
+
 interface SharedStore {
   store: IncidentStore;
   users: Set<string>;
   sweepTimer: NodeJS.Timeout;
+  pollTimer: NodeJS.Timeout;
+  timerHandlers: Map<string, TimerHandler>;
   warned: boolean;
+}
+
+// Who this process is when it claims a timer; a restarted process is someone else.
+const TIMER_OWNER = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+const TIMER_LEASE_MS = 60 * 1000;
+
+interface IncidentResponseSettings {
+  incidentResponse?: { timerPollMs?: number };
+}
+
+/**
+ * Fires the store's due timers on the nodes that handle them. A handled timer is removed; one
+ * whose handler failed keeps its lease and is tried again when the lease passes.
+ */
+function pollTimers(RED: NodeAPI, entry: SharedStore): void {
+  entry.store.claimDueTimers({ owner: TIMER_OWNER, leaseMs: TIMER_LEASE_MS }).then(async (timers) => {
+    for (const timer of timers) {
+      const handler = entry.timerHandlers.get(timer.nodeId);
+      if (!handler) {
+        // Its node is gone from the flows (not merely elsewhere in a cluster): drop the timer.
+        if (!RED.nodes.getNode(timer.nodeId)) {
+          RED.log.warn(`[incident-response] dropping ${timer.kind} timer of incident ${timer.incidentId}: node ${timer.nodeId} is no longer deployed`);
+          await entry.store.cancelTimer(timer.id);
+        }
+        continue;
+      }
+      try {
+        await handler(timer);
+        await entry.store.cancelTimer(timer.id);
+      } catch (err) {
+        RED.log.warn(`[incident-response] ${timer.kind} timer of incident ${timer.incidentId} failed, retrying after the lease: ${(err as Error).message}`);
+      }
+    }
+  }, (err: Error) => RED.log.warn(`[incident-response] reading timers failed: ${err.message}`));
 }
 
 // One store per runtime (its global context object) and context store name, shared by every
@@ -71,8 +111,17 @@ const shared = new WeakMap<object, Map<string, SharedStore>>();
 
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 
+/** Every store some deployed node uses now (for the editor's incident sidebar). */
+export function activeStores(): IncidentStore[] {
+  return [...allShared].map((entry) => entry.store);
+}
+
+const allShared = new Set<SharedStore>();
+
 export interface StoreHandle {
   store: IncidentStore;
+  /** Timers this node scheduled (nodeId = its id) fire here, on this instance. */
+  onTimer(handler: TimerHandler): void;
   release(): void;
 }
 
@@ -93,8 +142,12 @@ export function acquireStore(RED: NodeAPI, node: Node, settings: StoreSettings =
       );
     }, SWEEP_INTERVAL_MS);
     sweepTimer.unref();
-    entry = { store, users: new Set(), sweepTimer, warned: false };
+    const pollMs = (RED.settings as unknown as IncidentResponseSettings).incidentResponse?.timerPollMs ?? 1000;
+    const shared: SharedStore = { store, users: new Set(), sweepTimer, pollTimer: setInterval(() => pollTimers(RED, shared), pollMs), timerHandlers: new Map(), warned: false };
+    shared.pollTimer.unref();
+    entry = shared;
     byName.set(key, entry);
+    allShared.add(shared);
   }
   entry.users.add(node.id);
   if (!entry.store.persistent) {
@@ -107,11 +160,17 @@ export function acquireStore(RED: NodeAPI, node: Node, settings: StoreSettings =
   const held = entry;
   return {
     store: held.store,
+    onTimer(handler) {
+      held.timerHandlers.set(node.id, handler);
+    },
     release() {
       held.users.delete(node.id);
+      held.timerHandlers.delete(node.id);
       if (held.users.size === 0) {
         clearInterval(held.sweepTimer);
+        clearInterval(held.pollTimer);
         byName!.delete(key);
+        allShared.delete(held);
       }
     },
   };

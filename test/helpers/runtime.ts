@@ -23,11 +23,11 @@ export interface RunningNodeRed {
 }
 
 /** `npm start` as a user runs it (scripts/start.js, the node-red CLI), on a given user dir. */
-export async function startNodeRed(userDir: string, args: string[] = []): Promise<RunningNodeRed> {
+export async function startNodeRed(userDir: string, args: string[] = [], env: Record<string, string> = {}): Promise<RunningNodeRed> {
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'scripts', 'start.js'), ...args], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), IR_USER_DIR: userDir },
+    env: { ...process.env, PORT: String(port), IR_USER_DIR: userDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

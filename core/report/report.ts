@@ -1,0 +1,118 @@
+import type { FrameworkDefinition } from '../frameworks/types';
+import type { Incident, IncidentReport, TimelineEntry } from '../model/types';
+
+// The questions NIST SP 800-61 Rev. 2 (section 3.4.1, "Lessons Learned") asks of every major
+// incident; they fit the closing step of the other frameworks as well.
+export const LESSONS_LEARNED_QUESTIONS = [
+  'Exactly what happened, and at what times?',
+  'How well did staff and management perform in dealing with the incident? Were the documented procedures followed, and were they adequate?',
+  'What information was needed sooner?',
+  'Were any steps or actions taken that might have inhibited the recovery?',
+  'What would staff and management do differently the next time a similar incident occurs?',
+  'How could information sharing with other organizations have been improved?',
+  'What corrective actions can prevent similar incidents in the future?',
+  'What precursors or indicators should be watched for in the future to detect similar incidents?',
+  'What additional tools or resources are needed to detect, analyze, and mitigate future incidents?',
+];
+
+// Timeline actions that only record the playbook's own movement; everything else is an action.
+const BOOKKEEPING = new Set(['incident-opened', 'alert-joined', 'phase-entered', 'phase-refused', 'report-attached']);
+
+function duration(ms: number | undefined): string {
+  if (ms === undefined) return '—';
+  if (ms < 1000) return `${ms} ms`;
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${s % 60} s`;
+  const h = Math.floor(m / 60);
+  return h < 48 ? `${h} h ${m % 60} min` : `${Math.floor(h / 24)} d ${h % 24} h`;
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+function phaseLabel(framework: FrameworkDefinition | undefined, id: string): string {
+  return framework?.phases.find((p) => p.id === id)?.label ?? id;
+}
+
+function actionRow(e: TimelineEntry): string {
+  const mark = e.outcome === 'dry-run' ? ' *(dry-run: nothing was changed)*' : e.outcome === 'skipped' ? ' *(skipped)*' : e.outcome === 'error' ? ' **(failed)**' : '';
+  return `- ${e.at} — ${cell(e.node.name || e.node.type)}: ${cell(e.summary)}${mark}`;
+}
+
+/** The post-incident report: what an incident manager reads after the incident, as Markdown and JSON. */
+export function buildReport(incident: Incident, framework: FrameworkDefinition | undefined, now: Date = new Date()): IncidentReport {
+  const metrics = incident.metrics;
+  const phases = incident.phases.map((p) => ({
+    phase: p.phase,
+    label: phaseLabel(framework, p.phase),
+    enteredAt: p.enteredAt,
+    leftAt: p.leftAt ?? null,
+    durationMs: (p.leftAt ? Date.parse(p.leftAt) : now.getTime()) - Date.parse(p.enteredAt),
+  }));
+  const actions = incident.timeline.filter((e) => !BOOKKEEPING.has(e.action));
+  const observables = incident.observables.map((o) => ({
+    type: o.type, value: o.value, roles: o.roles, tags: o.tags, verdict: o.verdict ?? 'unknown', reasons: o.reasons ?? [],
+  }));
+  const sources = [...new Set(incident.alerts.map((a) => a.source))];
+  const json = {
+    summary: {
+      id: incident.id, title: incident.title, severity: incident.severity, status: incident.status,
+      framework: framework ? { id: framework.id, label: framework.label, revision: framework.revision } : incident.framework ?? null,
+      createdAt: incident.createdAt, firstSeenAt: incident.firstSeenAt, lastSeenAt: incident.lastSeenAt,
+      alertCount: incident.alertCount, sources,
+    },
+    metrics: {
+      timeToAcknowledgeMs: metrics.timeToAcknowledgeMs ?? null,
+      timeToContainMs: metrics.timeToContainMs ?? null,
+      timeToResolveMs: metrics.timeToResolveMs ?? null,
+      phaseDurationsMs: metrics.phaseDurationsMs ?? {},
+    },
+    phases,
+    actions: actions.map((e) => ({ at: e.at, node: e.node, action: e.action, outcome: e.outcome, summary: e.summary, dryRun: e.outcome === 'dry-run' })),
+    approvals: incident.holds.map((h) => ({ phase: h.phase, state: h.state, decidedBy: h.decidedBy ?? null, decidedAt: h.decidedAt ?? null, reason: h.reason ?? null })),
+    observables,
+    timeline: incident.timeline,
+    lessonsLearned: LESSONS_LEARNED_QUESTIONS,
+  };
+
+  const lines: string[] = [];
+  lines.push(`# Post-incident report: ${incident.title}`, '');
+  lines.push(`| | |`, `|---|---|`);
+  lines.push(`| Incident | \`${incident.id}\` |`);
+  lines.push(`| Severity | ${incident.severity} |`);
+  lines.push(`| Status | ${incident.status} |`);
+  lines.push(`| Framework | ${framework ? `${framework.label} (${framework.revision})` : incident.framework ?? '—'} |`);
+  lines.push(`| Alerts | ${incident.alertCount} from ${sources.join(', ') || '—'}, first ${incident.firstSeenAt}, last ${incident.lastSeenAt} |`);
+  lines.push(`| Opened | ${incident.createdAt} |`, '');
+  lines.push('## Response times', '');
+  lines.push(`- Time to acknowledge: ${duration(metrics.timeToAcknowledgeMs)}`);
+  lines.push(`- Time to contain: ${duration(metrics.timeToContainMs)}`);
+  lines.push(`- Time to resolve: ${duration(metrics.timeToResolveMs)}`, '');
+  lines.push('## Phases', '', '| Phase | Entered | Left | Time in phase |', '|---|---|---|---|');
+  for (const p of phases) lines.push(`| ${cell(p.label)} | ${p.enteredAt} | ${p.leftAt ?? 'current'} | ${duration(p.durationMs)} |`);
+  lines.push('', '## Actions taken', '');
+  lines.push(...(actions.length ? actions.map(actionRow) : ['- none']));
+  if (incident.holds.length) {
+    lines.push('', '## Approvals', '');
+    for (const h of incident.holds) {
+      lines.push(`- ${cell(phaseLabel(framework, h.phase))}: ${h.state}${h.decidedBy ? ` by ${cell(h.decidedBy)}` : ''}${h.decidedAt ? ` at ${h.decidedAt}` : ''}${h.reason ? ` — "${cell(h.reason)}"` : ''}`);
+    }
+  }
+  lines.push('', '## Observables', '');
+  if (observables.length) {
+    lines.push('| Type | Value | Roles | Verdict | Notes |', '|---|---|---|---|---|');
+    for (const o of observables) lines.push(`| ${o.type} | \`${cell(o.value)}\` | ${o.roles.join(', ') || '—'} | ${o.verdict} | ${cell([...o.tags, ...o.reasons].join('; ')) || '—'} |`);
+  } else {
+    lines.push('- none');
+  }
+  lines.push('', '## Timeline', '');
+  for (const e of incident.timeline) lines.push(`- ${e.at} — ${cell(e.node.name || e.node.type)} — ${e.action} (${e.outcome}): ${cell(e.summary)}`);
+  lines.push('', '## Lessons learned', '', 'Questions for the lessons-learned meeting:', '');
+  LESSONS_LEARNED_QUESTIONS.forEach((q, i) => lines.push(`${i + 1}. ${q}`));
+  lines.push('');
+
+  return { generatedAt: now.toISOString(), markdown: lines.join('\n'), json };
+}
