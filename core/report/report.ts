@@ -84,15 +84,23 @@ export function buildReport(incident: Incident, framework: FrameworkDefinition |
   lines.push(`| Incident | \`${incident.id}\` |`);
   lines.push(`| Severity | ${incident.severity} |`);
   lines.push(`| Status | ${incident.status} |`);
-  lines.push(`| Framework | ${framework ? `${framework.label} (${framework.revision})` : incident.framework ?? '—'} |`);
+  lines.push(`| Framework | ${framework ? `${framework.label} (${framework.reference})` : incident.framework ?? '—'} |`);
   lines.push(`| Alerts | ${incident.alertCount} from ${sources.join(', ') || '—'}, first ${incident.firstSeenAt}, last ${incident.lastSeenAt} |`);
   lines.push(`| Opened | ${incident.createdAt} |`, '');
+  const malicious = observables.filter((o) => o.verdict === 'malicious').length;
+  const suspicious = observables.filter((o) => o.verdict === 'suspicious').length;
+  const dryRuns = actions.filter((e) => e.outcome === 'dry-run').length;
+  lines.push(`A ${incident.severity} incident reported by ${sources.join(', ') || 'an unknown source'}` +
+    `${framework ? `, handled under ${framework.label}` : ''}; now ${incident.status}` +
+    `${metrics.timeToResolveMs !== undefined ? `, resolved ${duration(metrics.timeToResolveMs)} after it was opened` : ''}. ` +
+    `${observables.length} observable(s): ${malicious} malicious, ${suspicious} suspicious. ` +
+    `${actions.length} action(s) taken${dryRuns ? `, ${dryRuns} of them in dry-run (nothing changed)` : ''}.`, '');
   lines.push('## Response times', '');
   lines.push(`- Time to acknowledge: ${duration(metrics.timeToAcknowledgeMs)}`);
   lines.push(`- Time to contain: ${duration(metrics.timeToContainMs)}`);
   lines.push(`- Time to resolve: ${duration(metrics.timeToResolveMs)}`, '');
   lines.push('## Phases', '', '| Phase | Entered | Left | Time in phase |', '|---|---|---|---|');
-  for (const p of phases) lines.push(`| ${cell(p.label)} | ${p.enteredAt} | ${p.leftAt ?? 'current'} | ${duration(p.durationMs)} |`);
+  for (const p of phases) lines.push(`| ${cell(p.label)} | ${p.enteredAt} | ${p.leftAt ?? 'current'} | ${duration(p.durationMs)}${p.leftAt ? '' : ' so far'} |`);
   lines.push('', '## Actions taken', '');
   lines.push(...(actions.length ? actions.map(actionRow) : ['- none']));
   if (incident.holds.length) {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import supertest from 'supertest';
 import type { Incident } from '../../core/model/types';
 import { incidentErrors } from '../../core/model/validate';
-import { ALL_NODES, captureHttpNode, coreNode, helper, type FlowNode } from '../helpers/node-red';
+import { ALL_NODES, captureHttpNode, coreNode, helper, nextMessage, type FlowNode } from '../helpers/node-red';
 import { alertmanagerWebhook, wazuhAlert } from '../helpers/payloads';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -21,7 +21,7 @@ describe('NIST SP 800-61 example flow', () => {
   const modules = [
     ...ALL_NODES, http.module,
     // The helper loads catch itself when a flow has one.
-    coreNode('network/21-httpin.js'), coreNode('function/15-change.js'), coreNode('common/90-comment.js'),
+    coreNode('network/21-httpin.js'), coreNode('function/15-change.js'), coreNode('function/10-switch.js'), coreNode('common/90-comment.js'),
   ];
 
   before(() => helper.startServer());
@@ -53,6 +53,24 @@ describe('NIST SP 800-61 example flow', () => {
       assert.ok(actions.includes(step), `${step} missing from ${actions.join(', ')}`);
     }
     assert.equal(incident.status, 'resolved');
+    assert.match(incident.report!.markdown, /^# Post-incident report/);
+  });
+
+  it('holds a critical incident for approval with a 202, and finishes the playbook once approved', async () => {
+    const held = await post(JSON.stringify(alertmanagerWebhook('firing'))).expect(202);
+    const { incident, approval } = held.body as { incident: Incident; approval: { approve: string; deny: string } };
+    assert.equal(incident.severity, 'critical');
+    assert.equal(incident.phase, 'detection-analysis');
+    const path = new URL(approval.approve).pathname;
+    const page = await supertest(http.app()).get(path).expect(200);
+    assert.match(page.text, /Approve “Containment, Eradication and Recovery”/);
+    const finished = nextMessage<{ incident: Incident }>(helper.getNode('ir_nist_finished'));
+    await supertest(http.app()).post(path).type('form').send({ by: 'alice', reason: 'confirmed' }).expect(200);
+    const done = (await finished).incident;
+    assert.deepEqual(done.phases.map((p) => p.phase), ['detection-analysis', 'containment-eradication-recovery', 'post-incident']);
+    const actions = done.timeline.map((e) => e.action);
+    for (const action of ['approval-requested', 'approval-granted', 'disable-account', 'report-attached']) assert.ok(actions.includes(action), action);
+    assert.match(done.report!.markdown, /alice approved/);
   });
 
   it('answers a re-delivery with the existing incident and duplicateOf', async () => {
@@ -64,7 +82,7 @@ describe('NIST SP 800-61 example flow', () => {
   });
 
   it('answers a source resolution for an incident as an update', async () => {
-    const opened = (await post(JSON.stringify(alertmanagerWebhook('firing'))).expect(200)).body as Incident;
+    const opened = ((await post(JSON.stringify(alertmanagerWebhook('firing'))).expect(202)).body as { incident: Incident }).incident;
     const res = await post(JSON.stringify(alertmanagerWebhook('resolved'))).expect(200);
     assert.equal(res.body.update, 'resolved');
     assert.equal(res.body.incident.id, opened.id);

@@ -6,7 +6,8 @@ import type { Express } from 'express';
 // The runtime under test: Node-RED 4.1 from devDependencies, or another one (Node-RED 5 in
 // `npm run test:nr5`) named by NODE_RED_PATH.
 export const NODE_RED_PATH = process.env.NODE_RED_PATH ?? require.resolve('node-red');
-helper.init(NODE_RED_PATH);
+// Timers (SLA, approval expiry) are polled fast so tests need not wait.
+helper.init(NODE_RED_PATH, { incidentResponse: { timerPollMs: 50 } });
 
 export { helper };
 export type { FlowNode, HelperNode };

@@ -24,7 +24,8 @@ export interface RunningNodeRed {
 
 /** `npm start` as a user runs it (scripts/start.js, the node-red CLI), on a given user dir. */
 export async function startNodeRed(userDir: string, args: string[] = [], env: Record<string, string> = {}): Promise<RunningNodeRed> {
-  const port = await freePort();
+  // A restart may need the same port: approval links carry the address.
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'scripts', 'start.js'), ...args], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), IR_USER_DIR: userDir, ...env },

@@ -11,6 +11,7 @@ describe('frameworks', () => {
       assert.equal(new Set(ids).size, ids.length, `${framework.id}: duplicate phase ids`);
       for (const phase of framework.phases) for (const next of phase.next) assert.ok(ids.includes(next), `${framework.id}: ${phase.id} -> ${next}`);
       for (const entry of framework.entry) assert.ok(ids.includes(entry));
+      assert.ok(ids.includes(framework.reportPhase), `${framework.id}: report phase`);
     }
   });
 

@@ -1,0 +1,141 @@
+import assert from 'node:assert/strict';
+import { checkDecision, createHold, needsApproval, type ApprovalPolicy } from '../../core/approval/holds';
+import { getFramework, getPhase } from '../../core/frameworks';
+import { applyDecision, applyExpiry, applyGate, applySlaCheck, type GateConfig } from '../../core/frameworks/gate';
+import { incidentErrors } from '../../core/model/validate';
+import { buildReport, LESSONS_LEARNED_QUESTIONS } from '../../core/report/report';
+import { appendTimeline } from '../../core/model/timeline';
+import { incident } from '../helpers/fixtures';
+
+const nist = getFramework('nist-800-61r2')!;
+const gate = { type: 'ir-phase-gate', id: 'g1', name: 'Containment' };
+const policy: ApprovalPolicy = { mode: 'always', minSeverity: 'high', approvers: [], timeoutMs: 60_000 };
+
+function config(phase: string, overrides: Partial<GateConfig> = {}): GateConfig {
+  return {
+    framework: nist, phase: getPhase(nist, phase)!, approval: { ...policy, mode: 'never' }, slaMs: {},
+    closeIncident: false, attachReport: false, publicBaseUrl: 'https://nr.example.org/', ...overrides,
+  };
+}
+
+function tokenOf(link: string): string {
+  return link.split('/').at(-1)!;
+}
+
+describe('phase-gate logic: approvals, SLA and report', () => {
+  it('asks for approval always, from a severity up, or never', () => {
+    const high = incident({ severity: 'high' });
+    const low = incident({ severity: 'low' });
+    assert.equal(needsApproval({ ...policy, mode: 'never' }, high), false);
+    assert.equal(needsApproval(policy, low), true);
+    assert.equal(needsApproval({ ...policy, mode: 'severity', minSeverity: 'high' }, high), true);
+    assert.equal(needsApproval({ ...policy, mode: 'severity', minSeverity: 'high' }, low), false);
+    assert.equal(needsApproval({ ...policy, mode: 'severity', minSeverity: 'high' }, incident({ severity: 'critical' })), true);
+  });
+
+  it('holds with two unguessable single-use links and keeps only their hashes', () => {
+    const inc = incident();
+    const hold = createHold(inc, gate, 'containment-eradication-recovery', policy, 'https://nr.example.org/', new Date('2026-03-01T10:00:00Z'));
+    assert.match(hold.links.approve, new RegExp(`^https://nr\\.example\\.org/ir-approval/${inc.id}/${hold.id}/approve/[A-Za-z0-9_-]{43}$`));
+    assert.notEqual(tokenOf(hold.links.approve), tokenOf(hold.links.deny));
+    assert.equal(hold.expiresAt, '2026-03-01T10:01:00.000Z');
+    assert.ok(!JSON.stringify(hold.tokenHashes).includes(tokenOf(hold.links.approve)));
+    assert.deepEqual(incidentErrors(inc), []);
+  });
+
+  it('refuses forged, swapped, replayed and expired tokens, and people not on the list', () => {
+    const inc = incident();
+    const now = new Date('2026-03-01T10:00:00Z');
+    const hold = createHold(inc, gate, 'containment-eradication-recovery', { ...policy, approvers: ['Alice@Example.org'] }, 'http://x', now);
+    const approve = tokenOf(hold.links.approve);
+    const deny = tokenOf(hold.links.deny);
+    assert.equal((checkDecision(inc, hold.id, 'approve', 'A'.repeat(43), 'alice@example.org', now) as { code: string }).code, 'forbidden');
+    assert.equal((checkDecision(inc, hold.id, 'approve', deny, 'alice@example.org', now) as { code: string }).code, 'forbidden');
+    assert.equal((checkDecision(inc, hold.id, 'approve', approve, 'mallory', now) as { code: string }).code, 'not-approver');
+    assert.equal((checkDecision(inc, 'nope', 'approve', approve, 'alice@example.org', now) as { code: string }).code, 'not-found');
+    assert.equal((checkDecision(inc, hold.id, 'approve', approve, 'alice@example.org', new Date('2026-03-01T10:01:00Z')) as { code: string }).code, 'expired');
+    assert.equal(checkDecision(inc, hold.id, 'approve', approve, ' ALICE@example.org ', now).ok, true);
+  });
+
+  it('holds once, then the first decision wins and approve enters the phase', () => {
+    const inc = incident();
+    applyGate(inc, { ...gate, id: 'g0' }, config('detection-analysis'));
+    const cfg = config('containment-eradication-recovery', { approval: policy });
+    const held = applyGate(inc, gate, cfg);
+    assert.equal(held.kind, 'held');
+    const again = applyGate(inc, gate, cfg);
+    assert.equal(again.kind, 'held');
+    if (held.kind !== 'held' || again.kind !== 'held') return;
+    assert.equal(again.hold.id, held.hold.id, 'a re-run must not create a second hold');
+    assert.equal(again.fresh, false);
+    assert.equal(inc.phase, 'detection-analysis');
+
+    const approved = applyDecision(inc, held.hold.id, 'approve', tokenOf(held.hold.links.approve), 'alice', 'host isolated first', gate, cfg);
+    assert.equal(approved.kind, 'approved');
+    assert.equal(inc.phase, 'containment-eradication-recovery');
+    assert.equal(inc.status, 'contained');
+    const denyLater = applyDecision(inc, held.hold.id, 'deny', tokenOf(held.hold.links.deny), 'bob', '', gate, cfg);
+    assert.equal(denyLater.kind, 'rejected');
+    if (denyLater.kind === 'rejected') assert.match(denyLater.check.message, /already approved by alice/);
+    const replay = applyDecision(inc, held.hold.id, 'approve', tokenOf(held.hold.links.approve), 'alice', '', gate, cfg);
+    assert.equal(replay.kind, 'rejected');
+    const entry = inc.timeline.find((e) => e.action === 'approval-granted')!;
+    assert.equal(entry.details?.decidedBy, 'alice');
+    assert.match(entry.summary, /alice approved "Containment, Eradication and Recovery": host isolated first/);
+    assert.deepEqual(incidentErrors(inc), []);
+  });
+
+  it('deny and expiry keep the incident out of the phase', () => {
+    const inc = incident();
+    applyGate(inc, gate, config('detection-analysis'));
+    const cfg = config('containment-eradication-recovery', { approval: policy });
+    const first = applyGate(inc, gate, cfg);
+    if (first.kind !== 'held') throw new Error('not held');
+    assert.equal(applyDecision(inc, first.hold.id, 'deny', tokenOf(first.hold.links.deny), 'bob', 'false positive', gate, cfg).kind, 'denied');
+    assert.equal(inc.phase, 'detection-analysis');
+    const second = applyGate(inc, gate, cfg);
+    if (second.kind !== 'held') throw new Error('not held');
+    assert.equal(second.fresh, true);
+    assert.equal(applyExpiry(inc, second.hold.id, gate)?.state, 'expired');
+    assert.equal(applyExpiry(inc, second.hold.id, gate), undefined, 'expires once');
+    assert.deepEqual(inc.timeline.map((e) => e.action).filter((a) => a.startsWith('approval')), ['approval-requested', 'approval-denied', 'approval-requested', 'approval-expired']);
+  });
+
+  it('sets an SLA deadline by severity and records a breach only while the phase lasts', () => {
+    const inc = incident({ severity: 'high' });
+    const result = applyGate(inc, gate, config('detection-analysis', { slaMs: { high: 3_600_000 } }), new Date('2026-03-01T10:00:00Z'));
+    assert.equal(result.kind === 'passed' && result.slaDueAt, '2026-03-01T11:00:00.000Z');
+    const enteredAt = inc.phases.at(-1)!.enteredAt;
+    assert.equal(applySlaCheck(inc, 'detection-analysis', enteredAt, gate), true);
+    assert.equal((inc.metrics.slaBreaches as unknown[]).length, 1);
+    applyGate(inc, gate, config('containment-eradication-recovery'));
+    assert.equal(applySlaCheck(inc, 'detection-analysis', enteredAt, gate), false, 'left the phase in time');
+    assert.equal(applyGate(incident({ severity: 'low' }), gate, config('detection-analysis', { slaMs: { high: 1 } })).kind === 'passed', true);
+  });
+
+  it('attaches a post-incident report that reads well', () => {
+    const inc = incident();
+    const t = Date.parse(inc.createdAt);
+    applyGate(inc, gate, config('detection-analysis'), new Date(t + 60_000));
+    appendTimeline(inc, { node: { type: 'ir-slack-notify', id: 's1' }, action: 'notify', outcome: 'dry-run', summary: 'would post to #soc', at: new Date(t + 61_000) });
+    applyGate(inc, gate, config('containment-eradication-recovery'), new Date(t + 5 * 60_000));
+    applyGate(inc, gate, config('post-incident', { attachReport: true }), new Date(t + 65 * 60_000));
+    const report = inc.report!;
+    assert.ok(report);
+    assert.deepEqual(incidentErrors(inc), []);
+    const md = report.markdown;
+    assert.match(md, /^# Post-incident report: sshd: brute force/);
+    assert.match(md, /\| Framework \| NIST SP 800-61 Rev\. 2/);
+    assert.match(md, /Time to contain: 5 min 0 s/);
+    assert.match(md, /Time to resolve: 1 h 5 min/);
+    assert.match(md, /\| Detection and Analysis \| .* \| 4 min 0 s \|/);
+    assert.match(md, /would post to #soc \*\(dry-run: nothing was changed\)\*/);
+    assert.match(md, /\| ip \| `198\.51\.100\.7` \| source \| unknown \|/);
+    assert.match(md, /1\. Exactly what happened, and at what times\?/);
+    const json = report.json as { summary: { id: string }; actions: Array<{ dryRun: boolean }>; lessonsLearned: string[] };
+    assert.equal(json.summary.id, inc.id);
+    assert.equal(json.actions.filter((a) => a.dryRun).length, 1);
+    assert.deepEqual(json.lessonsLearned, LESSONS_LEARNED_QUESTIONS);
+    assert.equal(buildReport(inc, undefined).json.summary !== undefined, true);
+  });
+});
