@@ -36,7 +36,7 @@ export const cert: FrameworkDefinition = {
       label: 'Incident Response',
       description: 'Coordinate and carry out the technical, management and legal response; close the incident.',
       next: ['analysis'],
-      status: 'contained',
+      status: 'acknowledged',
     },
   ],
 };

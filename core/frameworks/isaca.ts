@@ -29,7 +29,7 @@ export const isaca: FrameworkDefinition = {
       label: 'Containment, Analysis, Tracking and Recovery',
       description: 'Contain the damage, analyse the root cause, track the actions, recover operations.',
       next: ['incident-closure', 'detection-triage-investigation'],
-      status: 'contained',
+      status: 'acknowledged',
     },
     {
       id: 'incident-closure',

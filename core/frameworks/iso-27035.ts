@@ -37,7 +37,7 @@ export const iso27035: FrameworkDefinition = {
       label: 'Respond',
       description: 'Treatment: contain, eradicate and recover, investigate, and close the incident.',
       next: ['learn-lessons', 'assess-decide'],
-      status: 'contained',
+      status: 'acknowledged',
     },
     {
       id: 'learn-lessons',

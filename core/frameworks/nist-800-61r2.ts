@@ -29,7 +29,7 @@ export const nist80061r2: FrameworkDefinition = {
       label: 'Containment, Eradication and Recovery',
       description: 'Limit the damage, remove the cause, restore systems to normal operation; go back to analysis when new indicators appear.',
       next: ['detection-analysis', 'post-incident'],
-      status: 'contained',
+      status: 'acknowledged',
     },
     {
       id: 'post-incident',

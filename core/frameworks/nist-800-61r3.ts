@@ -45,7 +45,7 @@ export const nist80061r3: FrameworkDefinition = {
       label: 'Respond (RS)',
       description: 'Incident management, analysis, reporting and communication, and mitigation (containment and eradication).',
       next: ['recover', 'detect'],
-      status: 'contained',
+      status: 'acknowledged',
     },
     {
       id: 'recover',

@@ -25,8 +25,22 @@ export function defaultDedupKey(alert: NormalizedAlert): string {
   return [alert.source, rule, main ? `${main.type}:${main.value}` : '-'].join('|');
 }
 
-/** An alert joins an active (not closed) incident whose alerts lie within the window of its own time. */
+/** What makes two deliveries the same alert: its id, or its content when ids are generated. */
+function sameAlert(a: NormalizedAlert, b: NormalizedAlert): boolean {
+  if (a.id === b.id) return true;
+  if (a.source !== b.source || a.timestamp !== b.timestamp || a.title !== b.title) return false;
+  const values = (x: NormalizedAlert) => x.observables.map((o) => `${o.type}:${o.value}`).sort().join(',');
+  return values(a) === values(b);
+}
+
+/**
+ * Whether the alert joins this incident: a re-delivery of one of its alerts always does (a
+ * retried webhook never opens a second incident); any other alert joins only an incident still
+ * being handled (open, acknowledged, contained) whose alerts lie within the window of its time.
+ * After resolution, a new firing opens a new incident, so the playbook runs for it again.
+ */
 export function canJoin(incident: Incident, alert: NormalizedAlert, windowMs: number): boolean {
+  if (incident.alerts.some((known) => sameAlert(known, alert))) return true;
   if (!isActive(incident)) return false;
   const at = Date.parse(alert.timestamp);
   return at >= Date.parse(incident.firstSeenAt) - windowMs && at <= Date.parse(incident.lastSeenAt) + windowMs;
@@ -58,7 +72,8 @@ export async function ingestAlert(store: IncidentStore, alert: NormalizedAlert, 
 
   if (alert.status === 'resolved') {
     const existing = await store.getByDedupKey(dedupKey);
-    if (!existing || !isActive(existing)) return { outcome: 'resolved-unmatched', dedupKey };
+    // A resolution is recorded on any incident not yet closed, resolved ones included.
+    if (!existing || existing.status === 'closed') return { outcome: 'resolved-unmatched', dedupKey };
     const incident = await store.update(existing.id, (latest) => {
       joinAlert(latest, alert, maxAlerts);
       appendTimeline(latest, {

@@ -93,13 +93,9 @@ export function setStatus(incident: Incident, status: IncidentStatus, now: Date 
   if (rank >= 3 && metrics.timeToResolveMs === undefined) metrics.timeToResolveMs = elapsed;
 }
 
-/**
- * Whether new alerts may still join the incident. A resolved incident still gathers the
- * recurrences of its alert (an alert storm outlives a fast dry-run playbook); only closing it
- * ends that.
- */
+/** Still being handled: new alerts of its kind join it rather than open another incident. */
 export function isActive(incident: Incident): boolean {
-  return incident.status !== 'closed';
+  return incident.status === 'open' || incident.status === 'acknowledged' || incident.status === 'contained';
 }
 
 /** Resolved and closed incidents are done: retention may evict them. */

@@ -29,7 +29,9 @@ describe('frameworks', () => {
     assert.equal(inc.phases.length, 5);
     assert.ok(inc.phases.slice(0, 4).every((p) => p.leftAt));
     assert.deepEqual(inc.metrics.phaseDurationsMs, { 'detection-analysis': 120_000, 'containment-eradication-recovery': 120_000 });
-    assert.equal(inc.metrics.timeToContainMs, 120_000);
+    // Entering containment is not being contained: that milestone comes with resolution here.
+    assert.equal(inc.metrics.timeToAcknowledgeMs, 60_000);
+    assert.equal(inc.metrics.timeToContainMs, 300_000);
   });
 
   it('refuse skipping a phase, leaving the final one and unknown phases, with the reason', () => {
@@ -48,7 +50,7 @@ describe('frameworks', () => {
 
   const walks: Array<[string, string[], string]> = [
     ['nist-800-61r3', ['detect', 'respond', 'detect', 'respond', 'recover', 'identify'], 'resolved'],
-    ['cert', ['reporting-detection', 'triage', 'analysis', 'triage', 'analysis', 'incident-response'], 'contained'],
+    ['cert', ['reporting-detection', 'triage', 'analysis', 'triage', 'analysis', 'incident-response'], 'acknowledged'],
     ['isaca', ['detection-triage-investigation', 'containment-analysis-tracking-recovery', 'incident-closure'], 'resolved'],
     ['iso-27035', ['detect-report', 'assess-decide', 'respond', 'learn-lessons'], 'resolved'],
     ['iso-27035', ['detect-report', 'assess-decide', 'learn-lessons'], 'resolved'],

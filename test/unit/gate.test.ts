@@ -73,7 +73,7 @@ describe('phase-gate logic: approvals, SLA and report', () => {
     const approved = applyDecision(inc, held.hold.id, 'approve', tokenOf(held.hold.links.approve), 'alice', 'host isolated first', gate, cfg);
     assert.equal(approved.kind, 'approved');
     assert.equal(inc.phase, 'containment-eradication-recovery');
-    assert.equal(inc.status, 'contained');
+    assert.equal(inc.status, 'acknowledged');
     const denyLater = applyDecision(inc, held.hold.id, 'deny', tokenOf(held.hold.links.deny), 'bob', '', gate, cfg);
     assert.equal(denyLater.kind, 'rejected');
     if (denyLater.kind === 'rejected') assert.match(denyLater.check.message, /already approved by alice/);
@@ -126,7 +126,8 @@ describe('phase-gate logic: approvals, SLA and report', () => {
     const md = report.markdown;
     assert.match(md, /^# Post-incident report: sshd: brute force/);
     assert.match(md, /\| Framework \| NIST SP 800-61 Rev\. 2/);
-    assert.match(md, /Time to contain: 5 min 0 s/);
+    assert.match(md, /Time to acknowledge: 1 min 0 s/);
+    assert.match(md, /Time to contain: 1 h 5 min/);
     assert.match(md, /Time to resolve: 1 h 5 min/);
     assert.match(md, /\| Detection and Analysis \| .* \| 4 min 0 s \|/);
     assert.match(md, /would post to #soc \*\(dry-run: nothing was changed\)\*/);

@@ -42,7 +42,8 @@ describe('alert intake: grouping and resolutions', () => {
     assert.equal(first.outcome, 'new');
     assert.equal(late.outcome, 'new');
     if (late.outcome !== 'new') return;
-    assert.equal(canJoin({ ...late.incident, status: 'closed' }, alert({ timestamp: '2026-03-01T10:05:00.000Z' }), 60_000), false);
+    assert.equal(canJoin({ ...late.incident, status: 'closed' }, alert({ timestamp: '2026-03-01T10:05:30.000Z' }), 60_000), false);
+    assert.equal(canJoin(late.incident, alert({ timestamp: '2026-03-01T10:05:30.000Z' }), 60_000), true);
   });
 
   it('records a resolution on the open incident and never opens one for it', async () => {
@@ -62,5 +63,21 @@ describe('alert intake: grouping and resolutions', () => {
     await ingestAlert(store, alert({ observables: [observable('ip', '203.0.113.1')] }), { node, dedupKey: 'storm' });
     const joined = await ingestAlert(store, alert({ observables: [observable('ip', '203.0.113.2')] }), { node, dedupKey: 'storm' });
     assert.equal(joined.outcome, 'duplicate');
+  });
+
+  it('groups a re-delivery into a resolved incident, but opens a new one for a new firing', async () => {
+    const first = await ingestAlert(store, alert({ id: 'evt-1' }), { node });
+    if (first.outcome !== 'new') throw new Error('expected a new incident');
+    await store.update(first.incident.id, (inc) => { inc.status = 'resolved'; });
+    const redelivered = await ingestAlert(store, alert({ id: 'evt-1' }), { node });
+    assert.equal(redelivered.outcome, 'duplicate');
+    // Same content, no source id: still the same alert.
+    const sameContent = await ingestAlert(store, alert({ id: 'generated-2' }), { node });
+    assert.equal(sameContent.outcome, 'duplicate');
+    const escalated = await ingestAlert(store, alert({ id: 'evt-2', severity: 'critical', timestamp: '2026-03-01T10:01:00.000Z' }), { node });
+    assert.equal(escalated.outcome, 'new');
+    if (escalated.outcome !== 'new') return;
+    assert.notEqual(escalated.incident.id, first.incident.id);
+    assert.equal(escalated.incident.severity, 'critical');
   });
 });
