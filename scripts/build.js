@@ -29,8 +29,8 @@ for (const entry of fs.readdirSync(nodesDir, { withFileTypes: true })) {
   const src = path.join(nodesDir, entry.name);
   const dst = path.join(root, 'dist', 'nodes', entry.name);
   copyDir(src, dst, (name) => !name.endsWith('.ts'));
-  // One icons/ folder for the package, copied next to every node file (the registry scans there).
-  copyDir(path.join(root, 'icons'), path.join(dst, 'icons'));
+  // The registry looks for icons beside each node's .js: each node gets its own icon there.
+  copyDir(path.join(root, 'icons'), path.join(dst, 'icons'), (name) => name === `${entry.name}.svg`);
 }
 
 // Plugins (the editor's incident sidebar) are laid out like nodes: plugins/<name>/<name>.ts + .html.

@@ -40,7 +40,8 @@ module.exports = {
   telemetry: { enabled: false, updateNotification: false },
   editorTheme: {
     tours: false,
-    palette: { categories: ['incident response', 'common', 'function', 'network', 'sequence', 'parser', 'storage'] },
+    // No catalogue download either: the editor works on a closed network.
+    palette: { categories: ['incident response', 'common', 'function', 'network', 'sequence', 'parser', 'storage'], catalogues: [] },
   },
   logging: { console: { level: 'info', metrics: false, audit: false } },
   functionExternalModules: false,

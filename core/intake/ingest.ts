@@ -51,7 +51,32 @@ export interface IngestOptions {
   dedupKey?: string;
   windowMs?: number;
   maxAlerts?: number;
+  /** Raw payloads larger than this are kept as an excerpt (default 64 KiB). */
+  maxRawBytes?: number;
+  /** Observables kept per alert and per incident (default 1000). */
+  maxObservables?: number;
   now?: Date;
+}
+
+export const DEFAULT_MAX_RAW_BYTES = 64 * 1024;
+export const DEFAULT_MAX_OBSERVABLES = 1000;
+const RAW_EXCERPT_CHARS = 4096;
+
+/**
+ * Bounds what one alert adds to the store: an incident holds up to maxAlerts of them, so a
+ * 1 MiB payload with ten thousand addresses must not be kept whole each time it repeats.
+ */
+export function trimAlert(alert: NormalizedAlert, maxRawBytes = DEFAULT_MAX_RAW_BYTES, maxObservables = DEFAULT_MAX_OBSERVABLES): NormalizedAlert {
+  let trimmed = alert;
+  if (alert.observables.length > maxObservables) {
+    trimmed = { ...trimmed, observables: alert.observables.slice(0, maxObservables) };
+  }
+  const text = typeof alert.raw === 'string' ? alert.raw : JSON.stringify(alert.raw) ?? '';
+  const bytes = Buffer.byteLength(text);
+  if (bytes > maxRawBytes) {
+    trimmed = { ...trimmed, raw: { truncated: true, bytes, excerpt: text.slice(0, RAW_EXCERPT_CHARS) } };
+  }
+  return trimmed;
 }
 
 export type IngestResult =
@@ -64,7 +89,9 @@ export type IngestResult =
  * Turns one normalized alert into a new incident, or joins it to the open incident with the
  * same dedup key. A "resolved" notice joins its incident and never opens one of its own.
  */
-export async function ingestAlert(store: IncidentStore, alert: NormalizedAlert, options: IngestOptions): Promise<IngestResult> {
+export async function ingestAlert(store: IncidentStore, received: NormalizedAlert, options: IngestOptions): Promise<IngestResult> {
+  const maxObservables = options.maxObservables ?? DEFAULT_MAX_OBSERVABLES;
+  const alert = trimAlert(received, options.maxRawBytes, maxObservables);
   const dedupKey = options.dedupKey ?? defaultDedupKey(alert);
   const windowMs = options.windowMs ?? DEFAULT_DEDUP_WINDOW_MS;
   const maxAlerts = options.maxAlerts ?? DEFAULT_MAX_ALERTS;
@@ -75,7 +102,7 @@ export async function ingestAlert(store: IncidentStore, alert: NormalizedAlert, 
     // A resolution is recorded on any incident not yet closed, resolved ones included.
     if (!existing || existing.status === 'closed') return { outcome: 'resolved-unmatched', dedupKey };
     const incident = await store.update(existing.id, (latest) => {
-      joinAlert(latest, alert, maxAlerts);
+      joinAlert(latest, alert, maxAlerts, maxObservables);
       appendTimeline(latest, {
         node: options.node, action: 'source-resolved', outcome: 'ok', at: now,
         summary: `${alert.source} reports the problem resolved`,
@@ -97,7 +124,7 @@ export async function ingestAlert(store: IncidentStore, alert: NormalizedAlert, 
       return fresh;
     },
     (latest) => {
-      joinAlert(latest, alert, maxAlerts);
+      joinAlert(latest, alert, maxAlerts, maxObservables);
       appendTimeline(latest, {
         node: options.node, action: 'alert-joined', outcome: 'ok', at: now,
         summary: `Duplicate alert from ${alert.source} joined (${latest.alertCount} alerts)`,

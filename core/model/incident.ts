@@ -12,12 +12,20 @@ export function maxSeverity(a: Severity, b: Severity): Severity {
   return severityRank(a) >= severityRank(b) ? a : b;
 }
 
-/** Adds observables not yet present and merges roles and tags of those that are. */
-export function mergeObservables(into: Observable[], from: readonly Observable[]): void {
+/**
+ * Adds observables not yet present (up to `max` in all) and merges roles and tags of those
+ * that are. Returns how many new ones did not fit.
+ */
+export function mergeObservables(into: Observable[], from: readonly Observable[], max = Number.POSITIVE_INFINITY): number {
   const index = new Map(into.map((o) => [`${o.type}\u0000${o.value}`, o]));
+  let dropped = 0;
   for (const o of from) {
     const key = `${o.type}\u0000${o.value}`;
     const existing = index.get(key);
+    if (!existing && into.length >= max) {
+      dropped++;
+      continue;
+    }
     if (!existing) {
       const copy: Observable = { type: o.type, value: o.value, roles: [...o.roles], tags: [...o.tags] };
       into.push(copy);
@@ -27,6 +35,16 @@ export function mergeObservables(into: Observable[], from: readonly Observable[]
     for (const role of o.roles) if (!existing.roles.includes(role)) existing.roles.push(role);
     for (const tag of o.tags) if (!existing.tags.includes(tag)) existing.tags.push(tag);
   }
+  return dropped;
+}
+
+// Control characters and bidirectional overrides in a title can hide or reorder what an
+// analyst reads; the alert keeps the original in raw.
+// eslint-disable-next-line no-control-regex
+const UNSAFE_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+export function safeText(text: string): string {
+  return text.replace(UNSAFE_TEXT, '').replace(/\s+/g, ' ').trim();
 }
 
 function later(a: string, b: string): string {
@@ -48,7 +66,7 @@ export function createIncident(alert: NormalizedAlert, dedupKey: string, now: Da
     id: newId(now.getTime()),
     schemaVersion: SCHEMA_VERSION,
     revision: 0,
-    title: alert.title || `${alert.source} alert`,
+    title: safeText(alert.title).slice(0, 1000) || `${alert.source} alert`,
     severity: alert.severity,
     status: 'open',
     phases: [],
@@ -70,14 +88,15 @@ export function createIncident(alert: NormalizedAlert, dedupKey: string, now: Da
 }
 
 /** A further alert joins the incident: counts, times, severity (never lowered), observables. */
-export function joinAlert(incident: Incident, alert: NormalizedAlert, maxAlerts = DEFAULT_MAX_ALERTS): void {
+export function joinAlert(incident: Incident, alert: NormalizedAlert, maxAlerts = DEFAULT_MAX_ALERTS, maxObservables = Number.POSITIVE_INFINITY): void {
   incident.alerts.push(alert);
   capAlerts(incident, maxAlerts);
   incident.alertCount += 1;
   incident.firstSeenAt = earlier(incident.firstSeenAt, alert.timestamp);
   incident.lastSeenAt = later(incident.lastSeenAt, alert.timestamp);
   incident.severity = maxSeverity(incident.severity, alert.severity);
-  mergeObservables(incident.observables, alert.observables);
+  const dropped = mergeObservables(incident.observables, alert.observables, maxObservables);
+  if (dropped) incident.metrics.observablesDropped = ((incident.metrics.observablesDropped as number | undefined) ?? 0) + dropped;
 }
 
 const STATUS_ORDER: IncidentStatus[] = ['open', 'acknowledged', 'contained', 'resolved', 'closed'];

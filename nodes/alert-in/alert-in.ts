@@ -1,3 +1,4 @@
+import zlib from 'node:zlib';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import { AlertFormatError, FORMATS, normalizeAlerts } from '../../core/normalize';
 import { ingestAlert, type IngestResult } from '../../core/intake/ingest';
@@ -13,6 +14,8 @@ interface AlertInDef extends NodeDef {
   maxAlerts: string | number;
   maxKilobytes: string | number;
   maxDepth: string | number;
+  maxRecords: string | number;
+  maxRawKilobytes: string | number;
   auth: WebhookAuth;
   store: string;
 }
@@ -38,6 +41,45 @@ function rejection(code: string, message: string, statusCode: number) {
   return { statusCode, payload: { error: { code, message } } };
 }
 
+class BodyError extends Error {
+  constructor(readonly code: string, message: string, readonly statusCode: number) {
+    super(message);
+  }
+}
+
+function headerOf(headers: HttpRequestLike['headers'], name: string): string {
+  const value = headers?.[name];
+  return (Array.isArray(value) ? value[0] : value) ?? '';
+}
+
+/**
+ * The body as the sender meant it: decompressed when it says Content-Encoding gzip or deflate
+ * (never past the size limit), and read as Latin-1 when its charset says so.
+ */
+function decodeBody(body: unknown, headers: HttpRequestLike['headers'], maxBytes: number): unknown {
+  if (!Buffer.isBuffer(body)) return body;
+  let bytes = body;
+  const encoding = headerOf(headers, 'content-encoding').trim().toLowerCase();
+  if (encoding && encoding !== 'identity') {
+    if (encoding !== 'gzip' && encoding !== 'deflate' && encoding !== 'x-gzip') {
+      throw new BodyError('bad-encoding', `Content-Encoding "${encoding}" is not supported (gzip, deflate)`, 415);
+    }
+    try {
+      const options = { maxOutputLength: maxBytes + 1 };
+      bytes = encoding === 'deflate' ? zlib.inflateSync(body, options) : zlib.gunzipSync(body, options);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
+        throw new BodyError('too-large', `the decompressed body is larger than ${maxBytes} bytes`, 413);
+      }
+      throw new BodyError('bad-encoding', `the ${encoding} body cannot be decompressed: ${(err as Error).message}`, 400);
+    }
+    if (bytes.length > maxBytes) throw new BodyError('too-large', `the decompressed body is larger than ${maxBytes} bytes`, 413);
+  }
+  const charset = /charset\s*=\s*"?([^";\s]+)/i.exec(headerOf(headers, 'content-type'))?.[1]?.toLowerCase();
+  if (charset && ['iso-8859-1', 'latin1', 'latin-1', 'windows-1252', 'cp1252', 'us-ascii'].includes(charset)) return bytes.toString('latin1');
+  return bytes;
+}
+
 export = function (RED: NodeAPI): void {
   function AlertIn(this: Node<AlertInCredentials>, config: AlertInDef): void {
     RED.nodes.createNode(this, config);
@@ -49,6 +91,8 @@ export = function (RED: NodeAPI): void {
     const maxAlerts = Math.floor(positive(config.maxAlerts, 20));
     const maxBytes = Math.floor(positive(config.maxKilobytes, 1024) * 1024);
     const maxDepth = Math.floor(positive(config.maxDepth, 64));
+    const maxRecords = Math.floor(positive(config.maxRecords, 500));
+    const maxRawBytes = Math.floor(positive(config.maxRawKilobytes, 64) * 1024);
     const auth: WebhookAuth = config.auth || 'none';
     const { store } = useStore(RED, node, config.store);
 
@@ -93,17 +137,21 @@ export = function (RED: NodeAPI): void {
 
       let alerts: NormalizedAlert[];
       try {
-        alerts = normalizeAlerts(body as Buffer | string | object, { format, maxBytes, maxDepth });
+        const decoded = decodeBody(body, req?.headers, maxBytes);
+        alerts = normalizeAlerts(decoded as Buffer | string | object, { format, maxBytes, maxDepth });
       } catch (err) {
-        if (err instanceof AlertFormatError) return reject(msg, send, err.code, err.message, err.statusCode);
+        if (err instanceof AlertFormatError || err instanceof BodyError) return reject(msg, send, err.code, err.message, err.statusCode);
         throw err;
       }
       if (alerts.length === 0) return reject(msg, send, 'empty', 'the body holds no alert', 400);
+      if (alerts.length > maxRecords) {
+        return reject(msg, send, 'too-many-records', `the body holds ${alerts.length} alerts; this node accepts at most ${maxRecords} per request`, 413);
+      }
 
       const results: Array<{ alert: NormalizedAlert; result: IngestResult }> = [];
       for (const alert of alerts) {
         const result = await ingestAlert(store, alert, {
-          node: nodeRef(node), dedupKey: await dedupKeyFor(msg, alert), windowMs, maxAlerts,
+          node: nodeRef(node), dedupKey: await dedupKeyFor(msg, alert), windowMs, maxAlerts, maxRawBytes,
         });
         results.push({ alert, result });
       }
@@ -122,7 +170,7 @@ export = function (RED: NodeAPI): void {
           // The source says "over" for something no open incident knows: answer, open nothing.
           out.update = 'resolved-unmatched';
           out.statusCode = 200;
-          out.payload = { ignored: true, reason: 'resolution for no open incident', dedupKey: result.dedupKey };
+          out.payload = { update: 'resolved-unmatched', ignored: true, reason: 'resolution for no open incident', dedupKey: result.dedupKey };
           outputs[OUTPUT_UPDATE] = out;
         } else {
           out.incident = result.incident;

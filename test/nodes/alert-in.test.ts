@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
+import zlib from 'node:zlib';
 import { incidentErrors } from '../../core/model/validate';
 import type { Incident } from '../../core/model/types';
 import { ALL_NODES, helper, nextError, nextMessage, type FlowNode } from '../helpers/node-red';
@@ -172,5 +173,46 @@ describe('alert-in node', () => {
     const spy = helper.getNode('in').status as unknown as { getCalls(): Array<{ thisValue: { id: string }; args: [{ text?: string }] }> };
     const texts = spy.getCalls().filter((c) => c.thisValue.id === 'in').map((c) => c.args[0].text ?? '');
     assert.ok(texts.some((t) => /memory store: lost on restart/.test(t)), texts.join(', '));
+  });
+
+  it('reads gzip and Latin-1 bodies, refuses a compression bomb and too many records', async () => {
+    await helper.load(ALL_NODES, flow({ maxKilobytes: 64, maxRecords: 3 }));
+    const node = helper.getNode('in');
+    let out = nextMessage<OutMsg>(helper.getNode('new'));
+    node.receive({ payload: zlib.gzipSync(JSON.stringify(wazuhAlert())), req: { headers: { 'content-encoding': 'gzip' } } });
+    assert.equal((await out).incident!.alerts[0].source, 'wazuh');
+
+    out = nextMessage<OutMsg>(helper.getNode('new'));
+    const latin1 = Buffer.from(JSON.stringify({ ...wazuhAlert('203.0.113.60'), rule: { level: 10, id: '9', description: 'Caf\u00e9 login failure' } }), 'latin1');
+    node.receive({ payload: latin1, req: { headers: { 'content-type': 'application/json; charset=ISO-8859-1' } } });
+    assert.equal((await out).incident!.title, 'Caf\u00e9 login failure');
+
+    const rejected = helper.getNode('rejected');
+    out = nextMessage<OutMsg>(rejected);
+    node.receive({ payload: zlib.gzipSync(Buffer.alloc(10 * 1024 * 1024, 0x20)), req: { headers: { 'content-encoding': 'gzip' } } });
+    assert.equal((await out).payload.error!.code, 'too-large');
+
+    out = nextMessage<OutMsg>(rejected);
+    node.receive({ payload: Buffer.from('not gzip'), req: { headers: { 'content-encoding': 'gzip' } } });
+    assert.equal((await out).statusCode, 400);
+
+    out = nextMessage<OutMsg>(rejected);
+    node.receive({ payload: Array.from({ length: 4 }, () => CEF_LINES.split('\n')[0]).join('\n') });
+    const many = await out;
+    assert.equal(many.statusCode, 413);
+    assert.equal(many.payload.error!.code, 'too-many-records');
+  });
+
+  it('keeps a large raw payload as an excerpt and strips control characters from titles', async () => {
+    await helper.load(ALL_NODES, flow({ maxRawKilobytes: 1 }));
+    const out = nextMessage<OutMsg>(helper.getNode('new'));
+    const big = { ...wazuhAlert(), rule: { level: 10, id: '77', description: 'Login \u202eevil\u0007 failure' }, padding: 'x'.repeat(5000) };
+    helper.getNode('in').receive({ payload: big });
+    const incident = (await out).incident!;
+    assert.equal(incident.title, 'Login evil failure');
+    const raw = incident.alerts[0].raw as { truncated: boolean; bytes: number; excerpt: string };
+    assert.equal(raw.truncated, true);
+    assert.ok(raw.bytes > 5000);
+    assert.ok(raw.excerpt.length <= 4096);
   });
 });
