@@ -28,7 +28,8 @@ describe('the npm package', () => {
 
   it('ships the example flows in examples/ and the schema, not the tests', () => {
     assert.ok(files.includes('examples/NIST SP 800-61 playbook.json'));
-    assert.ok(files.includes('schema/incident.schema.json'));
+    assert.ok(files.includes('dist/schema/incident.schema.json'));
+    assert.ok(files.includes('LICENSE'));
     assert.ok(files.includes(pkg.main));
     assert.ok(!files.some((f) => f.startsWith('dist/test/')), 'tests are packed');
   });
