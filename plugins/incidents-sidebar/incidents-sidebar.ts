@@ -1,0 +1,248 @@
+// The runtime half of the editor's incident sidebar: admin routes under /ir/incidents that list
+// and show the incidents of the stores deployed nodes use, and apply an analyst's actions. The
+// editor half (incidents-sidebar.html) calls them; Node-RED's admin auth protects them.
+
+import type { Request, Response } from 'express';
+import type { NodeAPI } from 'node-red';
+import {
+  AnalystActionError, applyAnalystAction, isAnalystAction, MAX_REASON_LENGTH, requireText, type ActionInput,
+} from '../../core/actions/analyst';
+import { getFramework, getPhase } from '../../core/frameworks';
+import {
+  INCIDENT_STATUSES, SEVERITIES, type Hold, type Incident, type IncidentStatus, type NormalizedAlert, type Severity,
+} from '../../core/model/types';
+import { IncidentNotFoundError, type IncidentStore } from '../../core/store/types';
+import { gates } from '../../nodes/common/gates';
+import { activeStores } from '../../nodes/common/store';
+
+const PLUGIN_ID = 'ir-incidents-sidebar';
+const DEFAULT_LIMIT = 200;
+const MAX_LIMIT = 1000;
+
+/** A hold as the editor sees it: without the approval links (their tokens decide the hold). */
+type HoldView = Omit<Hold, 'links' | 'tokenHashes'> & { phaseLabel: string; gateDeployed: boolean };
+/** An alert without its raw payload, which can be large. */
+type AlertView = Omit<NormalizedAlert, 'raw'>;
+
+type IncidentView = Omit<Incident, 'holds' | 'alerts'> & {
+  holds: HoldView[];
+  alerts: AlertView[];
+  frameworkLabel?: string;
+  phaseLabel?: string;
+};
+
+interface IncidentSummary {
+  id: string;
+  revision: number;
+  title: string;
+  severity: Severity;
+  status: IncidentStatus;
+  resolution?: Incident['resolution'];
+  owner?: string;
+  framework?: string;
+  frameworkLabel?: string;
+  phase?: string;
+  phaseLabel?: string;
+  alertCount: number;
+  pendingHolds: number;
+  createdAt: string;
+  updatedAt: string;
+  lastSeenAt: string;
+}
+
+type ErrorCode = 'bad-request' | 'not-found' | 'unknown-action' | 'invalid' | 'conflict' | 'forbidden' | 'expired' | 'gate-not-deployed' | 'unsupported-media-type' | 'failed';
+
+class RouteError extends Error {
+  constructor(readonly status: number, readonly code: ErrorCode, message: string) {
+    super(message);
+  }
+}
+
+function labels(incident: Incident): { frameworkLabel?: string; phaseLabel?: string } {
+  const framework = incident.framework ? getFramework(incident.framework) : undefined;
+  const phase = framework && incident.phase ? getPhase(framework, incident.phase) : undefined;
+  return { ...(framework ? { frameworkLabel: framework.label } : {}), ...(phase ? { phaseLabel: phase.label } : {}) };
+}
+
+function summary(incident: Incident): IncidentSummary {
+  return {
+    id: incident.id, revision: incident.revision, title: incident.title, severity: incident.severity, status: incident.status,
+    ...(incident.resolution ? { resolution: incident.resolution } : {}),
+    ...(incident.owner ? { owner: incident.owner } : {}),
+    ...(incident.framework ? { framework: incident.framework } : {}),
+    ...(incident.phase ? { phase: incident.phase } : {}),
+    ...labels(incident),
+    alertCount: incident.alertCount,
+    pendingHolds: incident.holds.filter((h) => h.state === 'pending').length,
+    createdAt: incident.createdAt, updatedAt: incident.updatedAt, lastSeenAt: incident.lastSeenAt,
+  };
+}
+
+function incidentView(incident: Incident): IncidentView {
+  const framework = incident.framework ? getFramework(incident.framework) : undefined;
+  const holds = incident.holds.map(({ links: _links, tokenHashes: _hashes, ...hold }): HoldView => ({
+    ...hold,
+    phaseLabel: (framework && getPhase(framework, hold.phase)?.label) ?? hold.phase,
+    gateDeployed: gates.has(hold.gate.id),
+  }));
+  const alerts = incident.alerts.map(({ raw: _raw, ...alert }): AlertView => alert);
+  return { ...incident, holds, alerts, ...labels(incident) };
+}
+
+/** `state`: open (not closed: the default), closed or all; `severity`: a comma list; `limit`. */
+interface ListFilter {
+  statuses?: IncidentStatus[];
+  severities?: Severity[];
+  limit: number;
+}
+
+function queryText(value: unknown, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new RouteError(400, 'bad-request', `give ${name} once`);
+  return value;
+}
+
+function parseListQuery(query: Record<string, unknown>): ListFilter {
+  const state = queryText(query.state, 'state') ?? 'open';
+  const openStatuses = INCIDENT_STATUSES.filter((s) => s !== 'closed');
+  const byState: Record<string, IncidentStatus[] | undefined> = { open: openStatuses, closed: ['closed'], all: undefined };
+  if (!Object.hasOwn(byState, state)) throw new RouteError(400, 'bad-request', `unknown state "${state}": use open, closed or all`);
+  const filter: ListFilter = { limit: DEFAULT_LIMIT };
+  const statuses = byState[state];
+  if (statuses) filter.statuses = statuses;
+  const severity = queryText(query.severity, 'severity');
+  if (severity !== undefined && severity !== '') {
+    const wanted = severity.split(',').map((s) => s.trim()).filter(Boolean);
+    const unknown = wanted.filter((s) => !(SEVERITIES as readonly string[]).includes(s));
+    if (unknown.length) throw new RouteError(400, 'bad-request', `unknown severity "${unknown[0]}": use ${SEVERITIES.join(', ')}`);
+    filter.severities = wanted as Severity[];
+  }
+  const limit = queryText(query.limit, 'limit');
+  if (limit !== undefined) {
+    const n = Number(limit);
+    if (!Number.isInteger(n) || n < 1 || n > MAX_LIMIT) throw new RouteError(400, 'bad-request', `limit must be a whole number from 1 to ${MAX_LIMIT}`);
+    filter.limit = n;
+  }
+  return filter;
+}
+
+async function listIncidents(filter: ListFilter): Promise<IncidentSummary[]> {
+  const found: Incident[] = [];
+  for (const store of activeStores()) {
+    const incidents = await store.list(filter.statuses ? { status: filter.statuses } : {});
+    found.push(...incidents.filter((i) => !filter.severities || filter.severities.includes(i.severity)));
+  }
+  // ULIDs sort by creation time: newest first across stores.
+  found.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  return found.slice(0, filter.limit).map(summary);
+}
+
+// Incident ids are ULIDs (the schema says so): anything else names no incident.
+const INCIDENT_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+async function findIncident(id: string): Promise<{ store: IncidentStore; incident: Incident }> {
+  for (const store of INCIDENT_ID.test(id) ? activeStores() : []) {
+    const incident = await store.get(id);
+    if (incident) return { store, incident };
+  }
+  throw new RouteError(404, 'not-found', `no incident ${id} in the incident stores of the deployed flows`);
+}
+
+interface EditorUser {
+  username?: string;
+}
+
+/** Who acts: the editor login when adminAuth is on; without a login there is no one to name. */
+function editorUser(req: Request): string {
+  const user = (req as Request & { user?: EditorUser }).user;
+  return typeof user?.username === 'string' && user.username ? user.username : 'editor';
+}
+
+/** A route parameter (Express types allow arrays for wildcard parameters; these are plain). */
+function param(req: Request, name: string): string {
+  const value: unknown = req.params[name];
+  return typeof value === 'string' ? value : '';
+}
+
+const STATUS_CODES: Record<number, ErrorCode> = { 400: 'invalid', 403: 'forbidden', 404: 'not-found', 409: 'conflict', 410: 'expired' };
+
+function sendError(res: Response, err: unknown): void {
+  if (err instanceof RouteError) {
+    res.status(err.status).json({ error: { code: err.code, message: err.message } });
+  } else if (err instanceof AnalystActionError) {
+    res.status(err.code === 'invalid' ? 400 : 409).json({ error: { code: err.code, message: err.message } });
+  } else if (err instanceof IncidentNotFoundError) {
+    res.status(404).json({ error: { code: 'not-found', message: err.message } });
+  } else {
+    res.status(500).json({ error: { code: 'failed', message: err instanceof Error ? err.message : String(err) } });
+  }
+}
+
+/** Approve or deny a pending hold: its phase-gate decides and continues the flow. */
+async function decideHold(incidentId: string, decision: 'approve' | 'deny', body: ActionInput & { holdId?: unknown }, user: string): Promise<string> {
+  if (typeof body.holdId !== 'string' || !body.holdId) throw new RouteError(400, 'invalid', 'holdId is missing: which approval is decided?');
+  const reason = requireText(body.reason, 'the reason', MAX_REASON_LENGTH);
+  const { incident } = await findIncident(incidentId);
+  const hold = incident.holds.find((h) => h.id === body.holdId);
+  if (!hold) throw new RouteError(404, 'not-found', `incident ${incidentId} has no approval ${body.holdId}`);
+  const gate = gates.get(hold.gate.id);
+  if (!gate) throw new RouteError(409, 'gate-not-deployed', `the phase-gate that holds this step (${hold.gate.name ?? hold.gate.id}) is not deployed`);
+  // No token: the editor login vouches for the user (approver lists are still checked).
+  const result = await gate.decide(incidentId, hold.id, decision, undefined, user, reason);
+  if (result.status !== 200) throw new RouteError(result.status, STATUS_CODES[result.status] ?? 'failed', result.message);
+  return result.message;
+}
+
+function registerRoutes(RED: NodeAPI): void {
+  const read = RED.auth.needsPermission('ir-incidents.read');
+  const write = RED.auth.needsPermission('ir-incidents.write');
+
+  RED.httpAdmin.get('/ir/incidents', read, (req, res) => {
+    Promise.resolve()
+      .then(async () => {
+        const filter = parseListQuery(req.query as Record<string, unknown>);
+        res.json({ incidents: await listIncidents(filter), stores: activeStores().length });
+      })
+      .catch((err: unknown) => sendError(res, err));
+  });
+
+  RED.httpAdmin.get('/ir/incidents/:id', read, (req, res) => {
+    findIncident(param(req, 'id'))
+      .then(({ incident }) => res.json({ incident: incidentView(incident) }))
+      .catch((err: unknown) => sendError(res, err));
+  });
+
+  RED.httpAdmin.post('/ir/incidents/:id/:action', write, (req, res) => {
+    const id = param(req, 'id');
+    const action = param(req, 'action');
+    const user = editorUser(req);
+    Promise.resolve()
+      .then(async () => {
+        // JSON only: a cross-site form cannot send it, so an editor without login is not driven by other pages.
+        if (!req.is('application/json')) throw new RouteError(415, 'unsupported-media-type', 'send the action as application/json');
+        const body = (req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? req.body : {}) as ActionInput & { holdId?: unknown };
+        let message = '';
+        let incident: Incident;
+        if (action === 'approve' || action === 'deny') {
+          message = await decideHold(id, action, body, user);
+          ({ incident } = await findIncident(id));
+        } else if (isAnalystAction(action)) {
+          const { store } = await findIncident(id);
+          incident = await store.update(id, (latest) => { message = applyAnalystAction(latest, action, body, { user }).summary; });
+        } else {
+          throw new RouteError(400, 'unknown-action', `unknown action "${action}": use acknowledge, assign, note, severity, close, reopen, approve or deny`);
+        }
+        RED.log.info(`[incident-response] ${user}: ${action} on incident ${id}`);
+        res.json({ message, incident: incidentView(incident) });
+      })
+      .catch((err: unknown) => sendError(res, err));
+  });
+}
+
+export = function (RED: NodeAPI): void {
+  // The editor half (the .html) adds the sidebar tab in its onadd; this half only serves it.
+  RED.plugins.registerPlugin(PLUGIN_ID, { type: PLUGIN_ID });
+  // Registered at load, as core nodes register their admin routes, not in onadd: the test
+  // helper stubs the plugin registry, and the routes must exist there too.
+  registerRoutes(RED);
+};

@@ -1,0 +1,233 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import type { Incident, TimelineEntry } from '../../core/model/types';
+import { ALL_NODES, helper, nextMessage, type FlowNode } from '../helpers/node-red';
+import type { NodeModule } from 'node-red-node-test-helper';
+import { wazuhAlert } from '../helpers/payloads';
+
+// The plugin's runtime half, as Node-RED loads it. The helper stubs the plugin registry, so
+// loading it like a node module registers its admin routes on the helper's RED.httpAdmin.
+const sidebarPlugin = require(path.resolve(__dirname, '..', '..', 'plugins', 'incidents-sidebar', 'incidents-sidebar.js')) as NodeModule;
+
+interface HoldView { id: string; state: string; phaseLabel: string; gateDeployed: boolean; decidedBy?: string; reason?: string; links?: unknown; tokenHashes?: unknown }
+type IncidentView = Omit<Incident, 'holds'> & { holds: HoldView[]; frameworkLabel?: string; phaseLabel?: string };
+interface Summary { id: string; title: string; severity: string; status: string; owner?: string; frameworkLabel?: string; phaseLabel?: string; pendingHolds: number; alertCount: number; createdAt: string }
+interface ListAnswer { incidents: Summary[]; stores: number }
+interface ActionAnswer { message: string; incident: IncidentView }
+interface ErrorAnswer { error: { code: string; message: string } }
+interface OutMsg { incident: Incident; approval: { holdId: string; decidedBy?: string } }
+
+function flow(containment: Record<string, unknown> = {}): FlowNode[] {
+  return [
+    { id: 'tab', type: 'tab' },
+    { id: 'in', type: 'ir-alert-in', z: 'tab', auth: 'none', wires: [['detect'], [], []] },
+    { id: 'detect', type: 'ir-phase-gate', z: 'tab', framework: 'nist-800-61r2', phase: 'detection-analysis', approval: 'never', wires: [['contain'], []] },
+    {
+      id: 'contain', type: 'ir-phase-gate', z: 'tab', name: 'Containment', framework: 'nist-800-61r2', phase: 'containment-eradication-recovery',
+      approval: 'always', approvalTimeoutMinutes: 60, publicBaseUrl: 'http://127.0.0.1:1880/', ...containment,
+      wires: [['passed'], ['refused'], ['awaiting'], ['denied']],
+    },
+    { id: 'passed', type: 'helper', z: 'tab' },
+    { id: 'refused', type: 'helper', z: 'tab' },
+    { id: 'awaiting', type: 'helper', z: 'tab' },
+    { id: 'denied', type: 'helper', z: 'tab' },
+  ];
+}
+
+const modules = [...ALL_NODES, sidebarPlugin];
+
+/** Deploys the flow and drives one alert to the containment gate's approval hold. */
+async function heldIncident(containment: Record<string, unknown> = {}, srcip?: string): Promise<OutMsg> {
+  await helper.load(modules, flow(containment));
+  return hold(srcip);
+}
+
+async function hold(srcip?: string): Promise<OutMsg> {
+  const awaiting = nextMessage<OutMsg>(helper.getNode('awaiting'));
+  helper.getNode('in').receive({ payload: wazuhAlert(srcip) });
+  return awaiting;
+}
+
+function act(id: string, action: string, body: Record<string, unknown> = {}) {
+  return helper.request().post(`/ir/incidents/${id}/${action}`).send(body);
+}
+
+function editorEntries(incident: IncidentView): TimelineEntry[] {
+  return incident.timeline.filter((e) => e.node.type === 'editor');
+}
+
+describe('incident sidebar admin routes', () => {
+  before(() => helper.startServer());
+  after(() => helper.stopServer());
+  afterEach(() => helper.unload());
+
+  it('lists the open incidents with their labels, and filters by state and severity', async () => {
+    const { incident } = await heldIncident();
+    const list = (await helper.request().get('/ir/incidents').expect(200).expect('content-type', /json/)).body as ListAnswer;
+    assert.equal(list.stores, 1);
+    assert.equal(list.incidents.length, 1);
+    const [item] = list.incidents;
+    assert.equal(item.id, incident.id);
+    assert.equal(item.title, incident.title);
+    assert.equal(item.severity, 'medium');
+    assert.equal(item.status, 'acknowledged');
+    assert.equal(item.frameworkLabel, 'NIST SP 800-61 Rev. 2');
+    assert.equal(item.phaseLabel, 'Detection and Analysis');
+    assert.equal(item.pendingHolds, 1);
+    assert.equal(item.alertCount, 1);
+    assert.equal(item.owner, undefined);
+
+    const second = (await hold('203.0.113.99')).incident;
+    let ids = ((await helper.request().get('/ir/incidents').expect(200)).body as ListAnswer).incidents.map((i) => i.id);
+    assert.deepEqual(ids, [second.id, incident.id], 'newest first');
+    ids = ((await helper.request().get('/ir/incidents?limit=1').expect(200)).body as ListAnswer).incidents.map((i) => i.id);
+    assert.deepEqual(ids, [second.id]);
+    assert.equal(((await helper.request().get('/ir/incidents?severity=low,high,critical').expect(200)).body as ListAnswer).incidents.length, 0);
+    assert.equal(((await helper.request().get('/ir/incidents?severity=high,medium').expect(200)).body as ListAnswer).incidents.length, 2);
+    assert.equal(((await helper.request().get('/ir/incidents?state=closed').expect(200)).body as ListAnswer).incidents.length, 0);
+
+    await act(incident.id, 'close', { resolution: 'false-positive', reason: 'pen test' }).expect(200);
+    ids = ((await helper.request().get('/ir/incidents').expect(200)).body as ListAnswer).incidents.map((i) => i.id);
+    assert.deepEqual(ids, [second.id], 'a closed incident is not open');
+    ids = ((await helper.request().get('/ir/incidents?state=closed').expect(200)).body as ListAnswer).incidents.map((i) => i.id);
+    assert.deepEqual(ids, [incident.id]);
+    assert.equal(((await helper.request().get('/ir/incidents?state=all').expect(200)).body as ListAnswer).incidents.length, 2);
+  });
+
+  it('answers 400 to unknown filters', async () => {
+    await helper.load(modules, flow());
+    for (const [query, message] of [
+      ['state=pending', /unknown state "pending"/], ['severity=urgent', /unknown severity "urgent"/],
+      ['limit=0', /limit must be a whole number/], ['limit=abc', /limit/], ['state=open&state=all', /give state once/],
+    ] as const) {
+      const res = await helper.request().get(`/ir/incidents?${query}`).expect(400);
+      assert.equal((res.body as ErrorAnswer).error.code, 'bad-request');
+      assert.match((res.body as ErrorAnswer).error.message, message);
+    }
+  });
+
+  it('says when no deployed node uses an incident store', async () => {
+    await helper.load(modules, [{ id: 'tab', type: 'tab' }, { id: 'h', type: 'helper', z: 'tab' }]);
+    assert.deepEqual((await helper.request().get('/ir/incidents').expect(200)).body, { incidents: [], stores: 0 });
+  });
+
+  it('shows one incident: summary, observables, holds without their link tokens, timeline', async () => {
+    const held = await heldIncident();
+    const res = await helper.request().get(`/ir/incidents/${held.incident.id}`).expect(200);
+    const incident = (res.body as { incident: IncidentView }).incident;
+    assert.equal(incident.id, held.incident.id);
+    assert.equal(incident.phaseLabel, 'Detection and Analysis');
+    assert.ok(incident.observables.some((o) => o.type === 'ip' && o.value === '198.51.100.23'));
+    assert.deepEqual(incident.timeline.map((e) => e.action), held.incident.timeline.map((e) => e.action));
+    assert.equal(incident.holds.length, 1);
+    const [h] = incident.holds;
+    assert.equal(h.id, held.approval.holdId);
+    assert.equal(h.state, 'pending');
+    assert.equal(h.phaseLabel, 'Containment, Eradication and Recovery');
+    assert.equal(h.gateDeployed, true);
+    // The links carry single-use tokens that decide the hold: a reader of the editor must not get them.
+    assert.equal(h.links, undefined);
+    assert.equal(h.tokenHashes, undefined);
+    const token = held.incident.holds[0].links.approve.split('/').pop()!;
+    assert.doesNotMatch(res.text, new RegExp(token));
+    assert.ok(incident.alerts.every((a) => !('raw' in a)));
+  });
+
+  it('applies each analyst action, records the editor user, and refuses what the state does not allow', async () => {
+    const { incident } = await heldIncident();
+    const id = incident.id;
+
+    let res = await act(id, 'note', { text: 'Checked the sshd logs on web-01' }).expect(200);
+    assert.equal((res.body as ActionAnswer).message, 'Note by editor: Checked the sshd logs on web-01');
+    res = await act(id, 'assign', { owner: 'alice' }).expect(200);
+    assert.equal((res.body as ActionAnswer).incident.owner, 'alice');
+    res = await act(id, 'severity', { severity: 'critical', reason: 'root login attempts' }).expect(200);
+    assert.equal((res.body as ActionAnswer).incident.severity, 'critical');
+    // Entering Detection and Analysis already acknowledged it.
+    res = await act(id, 'acknowledge').expect(409);
+    assert.deepEqual(res.body, { error: { code: 'conflict', message: 'the incident is already acknowledged' } });
+    res = await act(id, 'close', { resolution: 'resolved', reason: 'host reimaged' }).expect(200);
+    assert.equal((res.body as ActionAnswer).incident.status, 'closed');
+    assert.equal((res.body as ActionAnswer).incident.resolution, 'resolved');
+    res = await act(id, 'close', { resolution: 'false-positive' }).expect(409);
+    assert.equal((res.body as ErrorAnswer).error.message, 'the incident is already closed');
+    res = await act(id, 'reopen', { reason: 'same source again' }).expect(200);
+    assert.equal((res.body as ActionAnswer).incident.status, 'open');
+    assert.equal((res.body as ActionAnswer).incident.resolution, undefined);
+    await act(id, 'reopen').expect(409);
+    res = await act(id, 'acknowledge').expect(200);
+    assert.equal((res.body as ActionAnswer).incident.status, 'acknowledged');
+
+    // What the store holds now, as the sidebar reads it again.
+    const stored = ((await helper.request().get(`/ir/incidents/${id}`).expect(200)).body as { incident: IncidentView }).incident;
+    const entries = editorEntries(stored);
+    assert.deepEqual(entries.map((e) => e.action), ['note-added', 'owner-assigned', 'severity-changed', 'closed', 'reopened', 'acknowledged']);
+    assert.ok(entries.every((e) => e.node.id === 'sidebar' && e.node.name === 'editor' && e.outcome === 'ok'));
+    assert.equal(stored.revision, incident.revision + 6, 'refused actions saved nothing');
+  });
+
+  it('approves a pending hold from the sidebar: the gate continues the flow on its passed output', async () => {
+    const held = await heldIncident();
+    const passed = nextMessage<OutMsg>(helper.getNode('passed'));
+    const res = await act(held.incident.id, 'approve', { holdId: held.approval.holdId, reason: 'isolate web-01' }).expect(200);
+    assert.equal((res.body as ActionAnswer).message, 'Approved by editor. The playbook continues.');
+    const msg = await passed;
+    assert.equal(msg.incident.id, held.incident.id);
+    assert.equal(msg.incident.phase, 'containment-eradication-recovery');
+    assert.equal(msg.approval.decidedBy, 'editor');
+    const granted = msg.incident.timeline.find((e) => e.action === 'approval-granted')!;
+    assert.equal(granted.summary, 'editor approved "Containment, Eradication and Recovery": isolate web-01');
+    assert.deepEqual(granted.details, { holdId: held.approval.holdId, decidedBy: 'editor', reason: 'isolate web-01', via: 'editor' });
+    const view = (res.body as ActionAnswer).incident;
+    assert.equal(view.holds[0].state, 'approved');
+    assert.equal(view.phaseLabel, 'Containment, Eradication and Recovery');
+
+    const again = await act(held.incident.id, 'deny', { holdId: held.approval.holdId, reason: 'too late' }).expect(409);
+    assert.equal((again.body as ErrorAnswer).error.code, 'conflict');
+    assert.match((again.body as ErrorAnswer).error.message, /already approved by editor/);
+  });
+
+  it('denies a pending hold: the denied output gets it', async () => {
+    const held = await heldIncident();
+    const denied = nextMessage<OutMsg>(helper.getNode('denied'));
+    const res = await act(held.incident.id, 'deny', { holdId: held.approval.holdId, reason: 'business critical host' }).expect(200);
+    assert.match((res.body as ActionAnswer).message, /^Denied by editor/);
+    const msg = await denied;
+    assert.equal(msg.incident.phase, 'detection-analysis');
+    assert.equal(msg.incident.holds[0].state, 'denied');
+    assert.equal(msg.incident.holds[0].reason, 'business critical host');
+  });
+
+  it('keeps the approver list: the editor user must be on it', async () => {
+    const held = await heldIncident({ approvers: 'alice, bob' });
+    const res = await act(held.incident.id, 'approve', { holdId: held.approval.holdId, reason: 'ok' }).expect(403);
+    assert.equal((res.body as ErrorAnswer).error.code, 'forbidden');
+    assert.match((res.body as ErrorAnswer).error.message, /editor is not one of the approvers/);
+  });
+
+  it('answers clear errors: unknown incident, unknown action, bad input, not JSON', async () => {
+    const held = await heldIncident();
+    const id = held.incident.id;
+    const expectError = async (req: ReturnType<typeof act>, status: number, code: string, message?: RegExp) => {
+      const res = await req.expect(status).expect('content-type', /json/);
+      assert.equal((res.body as ErrorAnswer).error.code, code, JSON.stringify(res.body));
+      if (message) assert.match((res.body as ErrorAnswer).error.message, message);
+    };
+    await expectError(helper.request().get('/ir/incidents/01JNOSUCHINCIDENT000000000') as ReturnType<typeof act>, 404, 'not-found', /no incident 01JNOSUCHINCIDENT000000000/);
+    await expectError(act('01JNOSUCHINCIDENT000000000', 'note', { text: 'x' }), 404, 'not-found');
+    await expectError(act(id, 'escalate'), 400, 'unknown-action', /unknown action "escalate"/);
+    await expectError(act(id, '__proto__'), 400, 'unknown-action');
+    await expectError(act(id, 'severity', { severity: 'urgent', reason: 'x' }), 400, 'invalid', /unknown severity "urgent"/);
+    await expectError(act(id, 'severity', { severity: 'low' }), 400, 'invalid', /the reason is empty/);
+    await expectError(act(id, 'note', { text: '   ' }), 400, 'invalid', /the note is empty/);
+    await expectError(act(id, 'assign', { owner: 42 }), 400, 'invalid', /the owner is empty/);
+    await expectError(act(id, 'close', { resolution: 'fixed' }), 400, 'invalid', /unknown resolution "fixed"/);
+    await expectError(act(id, 'approve', { reason: 'x' }), 400, 'invalid', /holdId is missing/);
+    await expectError(act(id, 'approve', { holdId: held.approval.holdId }), 400, 'invalid', /the reason is empty/);
+    await expectError(act(id, 'approve', { holdId: 'nope', reason: 'x' }), 404, 'not-found', /has no approval nope/);
+    await expectError(helper.request().post(`/ir/incidents/${id}/note`).type('form').send({ text: 'from a form' }) as ReturnType<typeof act>, 415, 'unsupported-media-type');
+    // Nothing of that reached the incident.
+    const stored = ((await helper.request().get(`/ir/incidents/${id}`).expect(200)).body as { incident: IncidentView }).incident;
+    assert.equal(stored.revision, held.incident.revision);
+  });
+});
