@@ -1,0 +1,73 @@
+// PagerDuty Events API v2 on loopback: POST /v2/enqueue, answering
+// like the real service (PagerDuty/developer-docs events-API-v2; api-schema events-v2):
+// 202 {status:'success', message:'Event processed', dedup_key}; 400 {status:'invalid event',
+// message:'Event object is invalid', errors:[…]}; 400 'Unrecognized object' for unparsable JSON.
+// 429 and 5xx are injected with emulator.script() / faults.
+import { randomBytes } from 'node:crypto';
+import { startEmulator, type Emulator, type RecordedRequest, type ScriptedResponse } from './server';
+
+export interface PagerDutyEmulator extends Emulator {
+  /** Accepted events, in order. */
+  events: PagerDutyEvent[];
+}
+
+export interface PagerDutyEvent {
+  routing_key: string;
+  event_action: 'trigger' | 'acknowledge' | 'resolve';
+  dedup_key: string;
+  payload?: { summary: string; source: string; severity: string; [k: string]: unknown };
+  [k: string]: unknown;
+}
+
+const SEVERITIES = ['critical', 'error', 'warning', 'info'];
+const ACTIONS = ['trigger', 'acknowledge', 'resolve'];
+
+/** Check an event as the service does; the error strings follow the ones PagerDuty returns. */
+export function validateEvent(body: unknown): string[] {
+  const errors: string[] = [];
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return ['Event object must be a JSON object'];
+  const e = body as Record<string, unknown>;
+  if (typeof e.routing_key !== 'string' || e.routing_key.length !== 32) errors.push("Length of 'routing_key' is incorrect (should be 32 characters)");
+  if (typeof e.event_action !== 'string' || !ACTIONS.includes(e.event_action)) errors.push("'event_action' is missing or blank");
+  if (e.dedup_key !== undefined && (typeof e.dedup_key !== 'string' || e.dedup_key.length > 255)) errors.push("'dedup_key' must be a string of at most 255 characters");
+  if (e.event_action !== 'trigger' && e.event_action !== undefined && typeof e.dedup_key !== 'string') errors.push("'dedup_key' is required for acknowledge and resolve events");
+  if (e.event_action === 'trigger') {
+    const p = e.payload as Record<string, unknown> | undefined;
+    if (!p || typeof p !== 'object') errors.push("'payload' is missing or blank");
+    else {
+      if (typeof p.summary !== 'string' || !p.summary) errors.push("'payload.summary' is missing or blank");
+      else if (p.summary.length > 1024) errors.push("'payload.summary' is longer than 1024 characters");
+      if (typeof p.source !== 'string' || !p.source) errors.push("'payload.source' is missing or blank");
+      if (typeof p.severity !== 'string' || !SEVERITIES.includes(p.severity)) errors.push("'payload.severity' must be one of critical, error, warning, info");
+    }
+  }
+  return errors;
+}
+
+export async function startPagerDutyEvents(): Promise<PagerDutyEmulator> {
+  const events: PagerDutyEvent[] = [];
+  const enqueue = (req: RecordedRequest): ScriptedResponse => {
+    if (req.json === undefined) {
+      return { status: 400, body: { status: 'Unrecognized object', message: 'Event object format is unrecognized', errors: ['JSON parse error'] } };
+    }
+    const errors = validateEvent(req.json);
+    if (errors.length) return { status: 400, body: { status: 'invalid event', message: 'Event object is invalid', errors } };
+    const event = { ...(req.json as PagerDutyEvent) };
+    event.dedup_key ??= randomBytes(16).toString('hex');
+    events.push(event);
+    return { status: 202, body: { status: 'success', message: 'Event processed', dedup_key: event.dedup_key } };
+  };
+  const emulator = await startEmulator({
+    routes: [
+      { method: 'POST', path: '/v2/enqueue', respond: enqueue },
+    ],
+  });
+  const reset = emulator.reset;
+  return Object.assign(emulator, {
+    events,
+    reset() {
+      reset();
+      events.length = 0;
+    },
+  });
+}
