@@ -6,6 +6,13 @@ const INLINE_SECRET = /\b(Bearer|Basic|SSWS|Splunk)\s+[A-Za-z0-9._~+/=-]{6,}/g;
 
 export const REDACTED = '[redacted]';
 
+// Names of lists about secrets ("missingCredentials", "tokenExpiresAt") hold no secret.
+const NOT_SECRET_KEY = /^(missing|has|token(expires|type))/i;
+
+function isSecretKey(key: string): boolean {
+  return SECRET_KEY.test(key) && !NOT_SECRET_KEY.test(key);
+}
+
 export function redactString(value: string): string {
   return value.replace(INLINE_SECRET, (_m, scheme: string) => `${scheme} ${REDACTED}`);
 }
@@ -17,7 +24,7 @@ export function redact<T>(value: T, depth = 0): T {
   if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
     const out: Record<string, unknown> = {};
     for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-      out[key] = SECRET_KEY.test(key) && v !== undefined && v !== null && v !== '' ? REDACTED : redact(v, depth + 1);
+      out[key] = isSecretKey(key) && v !== undefined && v !== null && v !== '' ? REDACTED : redact(v, depth + 1);
     }
     return out as T;
   }

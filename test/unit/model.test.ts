@@ -25,11 +25,11 @@ describe('incident model', () => {
     it('hides values under secret-looking keys and inline credentials', () => {
       const out = redact({
         channel: '#soc', token: 'xoxb-123', nested: { apiKey: 'k', password: 'p', list: [{ secret: 's' }] },
-        header: 'Authorization: Bearer abcdefghijkl', routing_key: 'R0UT1NG',
+        header: 'Authorization: Bearer abcdefghijkl', routing_key: 'R0UT1NG', missingCredentials: ['token'],
       });
       assert.deepEqual(out, {
         channel: '#soc', token: REDACTED, nested: { apiKey: REDACTED, password: REDACTED, list: [{ secret: REDACTED }] },
-        header: `Authorization: Bearer ${REDACTED}`, routing_key: REDACTED,
+        header: `Authorization: Bearer ${REDACTED}`, routing_key: REDACTED, missingCredentials: ['token'],
       });
     });
   });

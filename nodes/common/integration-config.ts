@@ -1,0 +1,78 @@
+import type { Node, NodeAPI, NodeDef } from 'node-red';
+import { createHttpClient, type HttpClient, type HttpClientOptions } from '../../core/http';
+import { createInvoker, parseMode, type Invoker, type Mode } from '../../core/integrations';
+
+/** What a vendor config node (ir-slack-config, ir-pagerduty-config) offers the nodes using it. */
+export interface IntegrationConfig<C extends object> extends Node<C> {
+  mode: Mode;
+  /** A fresh invoker for one message: its `calls` become that message's timeline record. */
+  invoker(): Invoker;
+}
+
+export interface IntegrationConfigDef extends NodeDef {
+  mode?: string;
+  /** Requests per second per destination (Slack: per channel). */
+  rate?: string | number;
+  /** Retries after the first attempt. */
+  retries?: string | number;
+  /** Per-attempt timeout, seconds. */
+  timeout?: string | number;
+}
+
+function num(value: string | number | undefined, fallback: number, min: number): number {
+  const n = Number(value);
+  return value === '' || value === undefined || !Number.isFinite(n) || n < min ? fallback : n;
+}
+
+/**
+ * Mode and the shared HTTP client of a config node. The client (rate limit, queue, retries) is
+ * made on first live use and shared by every node using this config, so they share one limit.
+ */
+export function setupIntegrationConfig<C extends object>(RED: NodeAPI, node: IntegrationConfig<C>, config: IntegrationConfigDef, defaults: { rate: number }): void {
+  node.mode = parseMode(config.mode);
+  const options: HttpClientOptions = {
+    // Wait in our serial queues instead of being refused: a storm must lose nothing.
+    rateLimit: { requestsPerSecond: num(config.rate, defaults.rate, 0.01), burst: 1, maxQueue: 10_000 },
+    retry: { maxRetries: num(config.retries, 3, 0) },
+    timeoutMs: num(config.timeout, 15, 0.1) * 1000,
+    // Rate-limit and Retry-After waits count against this; a long storm queues before it.
+    deadlineMs: 10 * 60 * 1000,
+    onEvent: (e) => {
+      if (e.kind !== 'response') node.debug(`${e.kind} ${e.method} ${e.url} attempt ${e.attempt}${e.reason ? `: ${e.reason}` : ''}`);
+    },
+  };
+  let client: HttpClient | undefined;
+  node.invoker = () => {
+    if (node.mode === 'dry-run') return createInvoker({ mode: 'dry-run' });
+    client ??= createHttpClient(options);
+    return createInvoker({ mode: 'live', client });
+  };
+  node.on('close', (done: () => void) => {
+    const c = client;
+    client = undefined;
+    if (!c) return done();
+    c.close().then(() => done(), (err: Error) => {
+      RED.log.warn(`[incident-response] closing the HTTP client of ${node.type} failed: ${err.message}`);
+      done();
+    });
+  });
+}
+
+export interface SlackCredentials {
+  token?: string;
+}
+
+export interface SlackConfigNode extends IntegrationConfig<SlackCredentials> {
+  channel: string;
+  apiUrl: string;
+}
+
+export interface PagerDutyCredentials {
+  routingKey?: string;
+  /** REST API token: not needed for events; kept for REST features (notes, responders). */
+  apiToken?: string;
+}
+
+export interface PagerDutyConfigNode extends IntegrationConfig<PagerDutyCredentials> {
+  eventsUrl: string;
+}

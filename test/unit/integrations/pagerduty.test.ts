@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { createHttpClient, type HttpClient } from '../../../core/http';
+import { createInvoker } from '../../../core/integrations';
+import {
+  buildEvent, decideEvent, dedupKeyFor, pagerDutySeverity, PagerDutyError, sendEvent, SUMMARY_MAX, type PagerDutyRef,
+} from '../../../core/integrations/pagerduty';
+import { startPagerDutyEvents, type PagerDutyEmulator } from '../../emulators/pagerduty-events';
+import { faults } from '../../emulators/server';
+import { incident } from '../../helpers/fixtures';
+
+const ROUTING_KEY = 'R0UT1NGKEY0123456789abcdefABCDEF';
+
+describe('integrations: PagerDuty', () => {
+  it('maps severities and derives one bounded dedup key from the incident id', () => {
+    assert.deepEqual((['critical', 'high', 'medium', 'low'] as const).map(pagerDutySeverity), ['critical', 'error', 'warning', 'info']);
+    assert.equal(dedupKeyFor('01J0ABC'), 'ir-01J0ABC');
+    assert.equal(dedupKeyFor('01J0ABC'), dedupKeyFor('01J0ABC'));
+    assert.ok(dedupKeyFor('x'.repeat(400)).length <= 255);
+  });
+
+  it('bounds the summary and fills source, custom details and links', () => {
+    const inc = incident({ title: 'y'.repeat(3000), severity: 'critical' });
+    inc.refs.jira = { key: 'SEC-1', url: 'https://jira.example/browse/SEC-1' };
+    const ev = buildEvent(inc, 'trigger') as { payload: { summary: string; source: string; severity: string; custom_details: Record<string, unknown> }; links: unknown[]; dedup_key: string };
+    assert.ok(ev.payload.summary.length <= SUMMARY_MAX);
+    assert.match(ev.payload.summary, /truncated\)$/);
+    assert.equal(ev.payload.source, 'web-01');
+    assert.equal(ev.payload.severity, 'critical');
+    assert.equal(ev.payload.custom_details.incident_id, inc.id);
+    assert.deepEqual(ev.links, [{ href: 'https://jira.example/browse/SEC-1', text: 'Jira SEC-1' }]);
+    assert.equal(ev.dedup_key, dedupKeyFor(inc.id));
+  });
+
+  it('decides trigger / acknowledge / resolve from the incident and what was sent', () => {
+    const opts = { triggerSeverities: ['high', 'critical'] as const };
+    const inc = incident({ severity: 'high' });
+    assert.equal(decideEvent(inc, opts).action, 'trigger');
+    assert.equal(decideEvent(incident({ severity: 'low' }), opts).action, undefined);
+    const ref: PagerDutyRef = { dedupKey: dedupKeyFor(inc.id), state: 'triggered' };
+    inc.refs.pagerduty = ref;
+    assert.equal(decideEvent(inc, opts).action, undefined); // re-delivery: not paged twice
+    assert.equal(decideEvent({ ...inc, status: 'acknowledged' }, opts).action, undefined); // a framework's status, not a person
+    assert.equal(decideEvent({ ...inc, status: 'acknowledged', timeline: [...inc.timeline, { at: inc.createdAt, node: { type: 'editor', id: 'alice' }, action: 'acknowledged', outcome: 'ok', summary: 'Acknowledged by alice' }] }, opts).action, 'acknowledge');
+    assert.equal(decideEvent({ ...inc, phase: 'containment-eradication-recovery' }, { ...opts, ackPhases: ['containment-eradication-recovery'] }).action, 'acknowledge');
+    assert.equal(decideEvent({ ...inc, owner: 'alice' }, opts).action, 'acknowledge');
+    assert.equal(decideEvent(inc, { ...opts, update: 'resolved' }).action, 'resolve');
+    assert.equal(decideEvent({ ...inc, status: 'closed' }, opts).action, 'resolve');
+    inc.refs.pagerduty = { ...ref, state: 'resolved' };
+    assert.equal(decideEvent({ ...inc, status: 'resolved' }, opts).action, undefined);
+  });
+
+  describe('against the emulator', () => {
+    let pd: PagerDutyEmulator;
+    let client: HttpClient;
+    before(async () => {
+      pd = await startPagerDutyEvents();
+      client = createHttpClient({ retry: { maxRetries: 3, baseDelayMs: 5 }, rateLimit: false, proxy: 'none' });
+    });
+    afterEach(() => pd.reset());
+    after(async () => {
+      await client.close();
+      await pd.close();
+    });
+    const live = () => createInvoker({ mode: 'live', client });
+    const opts = () => ({ routingKey: ROUTING_KEY, eventsUrl: `${pd.url}/v2/enqueue` });
+
+    it('uses one dedup key across trigger, acknowledge and resolve', async () => {
+      const inc = incident({ severity: 'critical' });
+      for (const action of ['trigger', 'acknowledge', 'resolve'] as const) await sendEvent(live(), buildEvent(inc, action), opts());
+      assert.deepEqual(pd.events.map((e) => e.event_action), ['trigger', 'acknowledge', 'resolve']);
+      assert.deepEqual(new Set(pd.events.map((e) => e.dedup_key)), new Set([dedupKeyFor(inc.id)]));
+    });
+
+    it('honours 429 Retry-After and rides out 5xx', async () => {
+      pd.script('POST', '/v2/enqueue', faults.tooManyRequests(1), faults.serverError(502));
+      const started = Date.now();
+      await sendEvent(live(), buildEvent(incident(), 'trigger'), opts());
+      assert.ok(Date.now() - started >= 900);
+      assert.equal(pd.events.length, 1);
+    });
+
+    it('explains a refused event (bad routing key)', async () => {
+      await assert.rejects(sendEvent(live(), buildEvent(incident(), 'trigger'), { ...opts(), routingKey: 'short' }), (e: unknown) =>
+        e instanceof PagerDutyError && e.code === 'invalid-event' && /routing_key/.test(e.message) && /Integration Key/.test(e.message));
+    });
+
+    it('dry-run sends nothing and records the call with the routing key redacted', async () => {
+      const inv = createInvoker({ mode: 'dry-run' });
+      const res = await sendEvent(inv, buildEvent(incident(), 'trigger'), { ...opts(), missingCredentials: [] });
+      assert.equal(res.dryRun, true);
+      assert.equal(pd.requests.length, 0);
+      assert.equal(inv.calls[0]!.operation, 'pagerduty.trigger');
+      assert.ok(!JSON.stringify(inv.calls).includes(ROUTING_KEY));
+    });
+  });
+});

@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { createHttpClient, type HttpClient } from '../../../core/http';
+import { createInvoker } from '../../../core/integrations';
+import {
+  buildIncidentMessage, escapeMrkdwn, LIMITS, notifyIncident, SlackApi, SlackNotifyError, truncate, type SlackRef,
+} from '../../../core/integrations/slack';
+import { faults } from '../../emulators/server';
+import { SLACK_TOKEN, startSlack, type SlackEmulator } from '../../emulators/slack';
+import { incident, observable } from '../../helpers/fixtures';
+
+describe('integrations: Slack', () => {
+  describe('message building', () => {
+    it('escapes alert text so it cannot mention, broadcast or disguise a link', () => {
+      const inc = incident({ title: '<!channel> <@U123> <https://evil.example|bank> & co' });
+      inc.observables = [observable('url', '<https://evil.example|https://intranet>')];
+      const msg = buildIncidentMessage(inc);
+      const all = JSON.stringify(msg);
+      for (const bad of ['<!channel>', '<@U123>', '<https://evil.example|']) assert.ok(!all.includes(bad), bad);
+      assert.ok(all.includes('&lt;!channel&gt;'));
+      assert.equal(escapeMrkdwn('a & <b>'), 'a &amp; &lt;b&gt;');
+    });
+
+    it('keeps block limits, truncating with a marker', () => {
+      const inc = incident({ title: 'x'.repeat(5000) });
+      inc.observables = Array.from({ length: 40 }, (_, i) => observable('domain', `${'d'.repeat(900)}${i}.example`));
+      const msg = buildIncidentMessage(inc);
+      const header = msg.blocks[0] as { text: { text: string } };
+      assert.ok(header.text.text.length <= LIMITS.header);
+      assert.match(header.text.text, /truncated\)$/);
+      for (const b of msg.blocks) if (b.type === 'section' && b.text) assert.ok(b.text.text.length <= LIMITS.section);
+      assert.ok(msg.text.length <= LIMITS.text);
+      assert.ok(msg.blocks.length <= 50);
+      assert.equal(truncate('a &amp; b', 6, '…'), 'a …'); // never half an escape
+    });
+
+    it('shows severity, phase, observables with verdicts, links, and mentions a group only for high/critical', () => {
+      const inc = incident({ severity: 'critical', phase: 'detection-analysis' });
+      inc.observables[0]!.verdict = 'malicious';
+      inc.refs.jira = { key: 'SEC-7', url: 'https://jira.example/browse/SEC-7' };
+      const text = JSON.stringify(buildIncidentMessage(inc, { mentionGroup: 'S0ONCALL' }));
+      for (const part of ['CRITICAL', 'detection-analysis', '198.51.100.7', 'malicious', '<https://jira.example/browse/SEC-7|Jira SEC-7>', '<!subteam^S0ONCALL>']) assert.ok(text.includes(part), part);
+      assert.ok(!JSON.stringify(buildIncidentMessage(incident({ severity: 'medium' }), { mentionGroup: 'S0ONCALL' })).includes('subteam'));
+    });
+  });
+
+  describe('against the emulator', () => {
+    let slack: SlackEmulator;
+    let client: HttpClient;
+    before(async () => {
+      slack = await startSlack();
+      client = createHttpClient({ retry: { maxRetries: 3, baseDelayMs: 5 }, rateLimit: { requestsPerSecond: 1000, maxQueue: 1000 }, proxy: 'none' });
+    });
+    afterEach(() => slack.reset());
+    after(async () => {
+      await client.close();
+      await slack.close();
+    });
+    const api = (token = SLACK_TOKEN) => new SlackApi(createInvoker({ mode: 'live', client }), { token, apiUrl: slack.apiUrl });
+
+    it('posts once, then updates the message and replies in its thread', async () => {
+      const inc = incident({ phase: 'detection-analysis' });
+      const first = await notifyIncident(api(), inc, 'C0SEC', { dryRun: false });
+      assert.equal(first.action, 'posted');
+      inc.refs.slack = first.ref;
+      inc.phase = 'containment-eradication-recovery';
+      const second = await notifyIncident(api(), inc, 'C0SEC', { dryRun: false });
+      assert.equal(second.action, 'updated');
+      inc.refs.slack = second.ref;
+      const third = await notifyIncident(api(), inc, 'C0SEC', { dryRun: false });
+      assert.equal(third.action, 'unchanged');
+      assert.equal(slack.topLevel('C0SEC').length, 1);
+      const top = slack.topLevel('C0SEC')[0]!;
+      assert.equal(top.updates.length, 1);
+      assert.match(top.text, /containment/);
+      const replies = slack.replies('C0SEC', top.ts);
+      assert.equal(replies.length, 1);
+      assert.match(replies[0]!.text, /Phase detection-analysis → \*containment-eradication-recovery\*/);
+      const form = slack.requestsTo('POST', '/api/chat.postMessage')[0]!.form!;
+      assert.ok(JSON.parse(form.blocks!));
+      assert.equal(slack.requests[0]!.headers.authorization, `Bearer ${SLACK_TOKEN}`);
+    });
+
+    it('maps Slack errors to words a user can act on', async () => {
+      await assert.rejects(api().postMessage('C0NOPE', { text: 't', blocks: [] }), (e: unknown) => e instanceof SlackNotifyError && e.slackError === 'channel_not_found' && /channel C0NOPE not found/.test(e.message));
+      await assert.rejects(api().postMessage('C0OUT', { text: 't', blocks: [] }), /not a member of C0OUT: type \/invite/);
+      await assert.rejects(api('xoxb-wrong').postMessage('C0SEC', { text: 't', blocks: [] }), (e: unknown) => e instanceof SlackNotifyError && e.slackError === 'invalid_auth' && /bot token/.test(e.message) && !e.message.includes('xoxb-wrong'));
+    });
+
+    it('waits out a 429 Retry-After through the policy, then delivers', async () => {
+      slack.script('POST', '/api/chat.postMessage', faults.tooManyRequests(1));
+      const started = Date.now();
+      const posted = await api().postMessage('C0SEC', { text: 'hello', blocks: [] });
+      assert.ok(Date.now() - started >= 900);
+      assert.ok(posted.ts);
+      assert.equal(slack.requestsTo('POST', '/api/chat.postMessage').length, 2);
+    });
+
+    it('rides out a short outage (503s) and delivers once', async () => {
+      slack.script('POST', '/api/chat.postMessage', faults.serverError(503), faults.serverError(502));
+      await api().postMessage('C0SEC', { text: 'after outage', blocks: [] });
+      assert.equal(slack.messages.length, 1);
+      assert.equal(slack.requestsTo('POST', '/api/chat.postMessage').length, 3);
+    });
+
+    it('reports an outage that outlasts the retries', async () => {
+      slack.script('POST', '/api/chat.postMessage', ...Array.from({ length: 4 }, () => faults.serverError(503)));
+      await assert.rejects(api().postMessage('C0SEC', { text: 'x', blocks: [] }), (e: unknown) => e instanceof SlackNotifyError && e.transient && /HTTP 503/.test(e.message));
+    });
+
+    it('dry-run sends nothing and records the call with the token redacted', async () => {
+      const inv = createInvoker({ mode: 'dry-run' });
+      const res = await notifyIncident(new SlackApi(inv, { token: SLACK_TOKEN, apiUrl: slack.apiUrl }), incident(), 'C0SEC', { dryRun: true });
+      assert.equal(res.action, 'posted');
+      assert.equal(res.ref.dryRun, true);
+      assert.equal(slack.requests.length, 0);
+      assert.equal(inv.calls.length, 1);
+      assert.equal(inv.calls[0]!.operation, 'slack.chat.postMessage');
+      assert.equal(inv.calls[0]!.outcome, 'dry-run');
+      assert.ok(!JSON.stringify(inv.calls).includes(SLACK_TOKEN));
+      assert.equal((inv.calls[0]!.body as Record<string, string>).channel, 'C0SEC');
+    });
+
+    it('posts anew in live mode when the message was only dry-run', async () => {
+      const inc = incident();
+      inc.refs.slack = { channel: 'C0SEC', ts: '1.1', severity: inc.severity, status: 'acknowledged', alertCount: 1, dryRun: true } satisfies SlackRef;
+      const res = await notifyIncident(api(), inc, 'C0SEC', { dryRun: false });
+      assert.equal(res.action, 'posted');
+      assert.equal(slack.topLevel('C0SEC').length, 1);
+    });
+  });
+});
