@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { newId } from '../model/id';
 import { severityRank } from '../model/incident';
-import type { Hold, Incident, NodeRef, Severity } from '../model/types';
+import type { Hold, HoldToken, Incident, NodeRef, Severity } from '../model/types';
 
 export type ApprovalMode = 'never' | 'always' | 'severity';
 export type Decision = 'approve' | 'deny';
@@ -36,15 +36,31 @@ export function pendingHold(incident: Incident, gateId: string, phase: string): 
   return incident.holds.find((h) => h.state === 'pending' && h.gate.id === gateId && h.phase === phase);
 }
 
+/** The links of a fresh hold: handed out once, never stored. */
+export interface HoldLinks {
+  /** When anyone with the link may decide (no approvers list). */
+  approve?: string;
+  deny?: string;
+  /** One pair per approver when the gate has an approvers list: the link says who decides. */
+  approvers?: Array<{ approver: string; approve: string; deny: string }>;
+}
+
 /**
- * Adds a pending hold with two single-use, unguessable tokens (256 random bits each), and
- * returns it. Only the tokens' hashes are kept; the tokens live in the links.
+ * Adds a pending hold and returns it with its links. Each link carries a single-use,
+ * unguessable token (256 random bits); the hold keeps only the tokens' hashes.
  */
-export function createHold(incident: Incident, gate: NodeRef, phase: string, policy: ApprovalPolicy, baseUrl: string, now: Date = new Date()): Hold {
+export function createHold(incident: Incident, gate: NodeRef, phase: string, policy: ApprovalPolicy, baseUrl: string, now: Date = new Date()): { hold: Hold; links: HoldLinks } {
   const id = newId(now.getTime());
-  const approveToken = randomBytes(32).toString('base64url');
-  const denyToken = randomBytes(32).toString('base64url');
   const base = baseUrl.replace(/\/+$/, '');
+  const tokens: HoldToken[] = [];
+  const link = (decision: Decision, approver?: string): string => {
+    const token = randomBytes(32).toString('base64url');
+    tokens.push({ decision, hash: sha256(token), ...(approver ? { approver } : {}) });
+    return base + approvalPath(incident.id, id, decision, token);
+  };
+  const links: HoldLinks = policy.approvers.length
+    ? { approvers: policy.approvers.map((approver) => ({ approver, approve: link('approve', approver), deny: link('deny', approver) })) }
+    : { approve: link('approve'), deny: link('deny') };
   const hold: Hold = {
     id,
     gate,
@@ -52,29 +68,25 @@ export function createHold(incident: Incident, gate: NodeRef, phase: string, pol
     state: 'pending',
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + policy.timeoutMs).toISOString(),
-    links: {
-      approve: base + approvalPath(incident.id, id, 'approve', approveToken),
-      deny: base + approvalPath(incident.id, id, 'deny', denyToken),
-    },
-    tokenHashes: { approve: sha256(approveToken), deny: sha256(denyToken) },
+    tokens,
     ...(policy.approvers.length ? { approvers: [...policy.approvers] } : {}),
   };
   incident.holds.push(hold);
-  return hold;
+  return { hold, links };
 }
 
 export type HoldCheck =
-  | { ok: true; hold: Hold }
+  | { ok: true; hold: Hold; approver?: string }
   | { ok: false; status: 403 | 404 | 409 | 410; code: 'not-found' | 'forbidden' | 'decided' | 'expired' | 'not-approver'; message: string };
 
 /**
- * Whether `token` may make `decision` on the hold now. `by` is checked against the hold's
- * approvers when it has a list. Pass token undefined for a decision from an authenticated
- * editor user (the sidebar), where the editor's login vouches for the person.
+ * Whether a decision may be made now: by a link's token (whose approver, if any, is who
+ * decides), or, with token undefined, by an authenticated editor user named `by` (the sidebar),
+ * who must be on the approvers list when the hold has one.
  */
 export function checkDecision(incident: Incident, holdId: string, decision: Decision, token: string | undefined, by: string, now: Date = new Date()): HoldCheck {
   const link = checkLink(incident, holdId, decision, token, now);
-  if (!link.ok) return link;
+  if (!link.ok || token !== undefined) return link;
   const hold = link.hold;
   if (hold.approvers?.length && !hold.approvers.some((a) => a.toLowerCase() === by.trim().toLowerCase())) {
     return { ok: false, status: 403, code: 'not-approver', message: `${by.trim() || 'this person'} is not one of the approvers of this step` };
@@ -86,20 +98,22 @@ export function checkDecision(incident: Incident, holdId: string, decision: Deci
 export function checkLink(incident: Incident, holdId: string, decision: Decision, token: string | undefined, now: Date = new Date()): HoldCheck {
   const hold = incident.holds.find((h) => h.id === holdId);
   if (!hold) return { ok: false, status: 404, code: 'not-found', message: 'no such approval' };
+  let approver: string | undefined;
   if (token !== undefined) {
     const given = Buffer.from(sha256(token), 'hex');
-    const expected = Buffer.from(hold.tokenHashes[decision], 'hex');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      return { ok: false, status: 403, code: 'forbidden', message: 'this link is not valid' };
-    }
+    // Compare against every token of this decision, in constant time each.
+    const match = hold.tokens.find((t) => t.decision === decision && timingSafeEqual(given, Buffer.from(t.hash, 'hex')));
+    if (!match) return { ok: false, status: 403, code: 'forbidden', message: 'this link is not valid' };
+    approver = match.approver;
   }
+  if (hold.state === 'expired') return { ok: false, status: 410, code: 'expired', message: `this approval expired at ${hold.expiresAt}` };
   if (hold.state !== 'pending') {
     return { ok: false, status: 409, code: 'decided', message: `already ${hold.state}${hold.decidedBy ? ` by ${hold.decidedBy}` : ''}${hold.decidedAt ? ` at ${hold.decidedAt}` : ''}` };
   }
   if (Date.parse(hold.expiresAt) <= now.getTime()) {
     return { ok: false, status: 410, code: 'expired', message: `this approval expired at ${hold.expiresAt}` };
   }
-  return { ok: true, hold };
+  return { ok: true, hold, ...(approver ? { approver } : {}) };
 }
 
 /** Records the decision on the (checked) hold. */

@@ -20,17 +20,18 @@ function page(title: string, body: string): string {
  * The page a link opens. It only shows what would be decided: link scanners and chat previews
  * fetch with GET, so only the POST of this form decides.
  */
-export function confirmationPage(incident: Incident, hold: Hold, decision: Decision, phaseLabel: string): string {
+export function confirmationPage(incident: Incident, hold: Hold, decision: Decision, phaseLabel: string, currentPhaseLabel: string, approver?: string): string {
   const verb = decision === 'approve' ? 'Approve' : 'Deny';
   const observables = incident.observables.slice(0, 8).map((o) => `${esc(o.type)} <code>${esc(o.value)}</code>`).join('<br>') || '—';
-  const who = hold.approvers?.length
-    ? `<label for="by">Your name (one of: ${esc(hold.approvers.join(', '))})</label><input id="by" name="by" required autocomplete="name">`
+  // An approver's own link names them: nothing to type.
+  const who = approver
+    ? `<p>You decide as <b>${esc(approver)}</b> (this link was made for you).</p>`
     : `<label for="by">Your name</label><input id="by" name="by" required autocomplete="name">`;
   return page(`${verb}: ${incident.title}`, `<h1>${verb} “${esc(phaseLabel)}”?</h1>
 <p>The playbook is holding incident <b>${esc(incident.title)}</b> before this step until a person decides.</p>
 <table><tr><td>Incident</td><td><code>${esc(incident.id)}</code></td></tr>
 <tr><td>Severity</td><td>${esc(incident.severity)}</td></tr>
-<tr><td>Current phase</td><td>${esc(incident.phase ?? '—')}</td></tr>
+<tr><td>Current phase</td><td>${esc(currentPhaseLabel || '—')}</td></tr>
 <tr><td>Step held</td><td>${esc(phaseLabel)}</td></tr>
 <tr><td>Observables</td><td>${observables}</td></tr>
 <tr><td>Expires</td><td>${esc(hold.expiresAt)}</td></tr></table>

@@ -1,4 +1,4 @@
-import { checkDecision, createHold, needsApproval, pendingHold, recordDecision, type ApprovalPolicy, type Decision, type HoldCheck } from '../approval/holds';
+import { checkDecision, createHold, needsApproval, pendingHold, recordDecision, type ApprovalPolicy, type Decision, type HoldCheck, type HoldLinks } from '../approval/holds';
 import { setStatus } from '../model/incident';
 import { appendTimeline } from '../model/timeline';
 import type { Hold, Incident, NodeRef, Severity } from '../model/types';
@@ -22,7 +22,8 @@ export interface GateConfig {
 export type GateResult =
   | { kind: 'passed'; entered: boolean; slaDueAt?: string }
   | { kind: 'refused'; reason: string }
-  | { kind: 'held'; hold: Hold; fresh: boolean };
+  /** links: only on the fresh hold (they are never stored); a re-run while held has none. */
+  | { kind: 'held'; hold: Hold; fresh: boolean; links?: HoldLinks };
 
 /** The deadline of the phase the incident just entered, if the gate sets one for its severity. */
 function slaDueAt(incident: Incident, config: GateConfig): string | undefined {
@@ -73,13 +74,13 @@ export function applyGate(incident: Incident, gate: NodeRef, config: GateConfig,
   if (needsApproval(config.approval, incident)) {
     const existing = pendingHold(incident, gate.id, phase.id);
     if (existing && Date.parse(existing.expiresAt) > now.getTime()) return { kind: 'held', hold: existing, fresh: false };
-    const hold = createHold(incident, gate, phase.id, config.approval, config.publicBaseUrl, now);
+    const { hold, links } = createHold(incident, gate, phase.id, config.approval, config.publicBaseUrl, now);
     appendTimeline(incident, {
       node: gate, action: 'approval-requested', outcome: 'ok', at: now,
       summary: `Held before "${phase.label}" for approval${hold.approvers ? ` by ${hold.approvers.join(', ')}` : ''}, until ${hold.expiresAt}`,
       details: { holdId: hold.id, phase: phase.id, expiresAt: hold.expiresAt },
     });
-    return { kind: 'held', hold, fresh: true };
+    return { kind: 'held', hold, fresh: true, links };
   }
   return enter(incident, gate, config, now);
 }
@@ -100,8 +101,10 @@ export function applyDecision(
   const check = checkDecision(incident, holdId, decision, token, by, now);
   if (!check.ok) return { kind: 'rejected', check };
   const hold = check.hold;
+  // An approver's own link says who decides, whatever name was typed.
+  by = check.approver ?? by;
   recordDecision(hold, decision, by, reason, now);
-  const label = getPhase(config.framework, hold.phase)?.label ?? hold.phase;
+  const label = phaseLabel(config, hold.phase);
   appendTimeline(incident, {
     node: gate, action: decision === 'approve' ? 'approval-granted' : 'approval-denied', outcome: 'ok', at: now,
     summary: `${by} ${decision === 'approve' ? 'approved' : 'denied'} "${label}"${reason ? `: ${reason}` : ''}`,
@@ -116,14 +119,18 @@ export function applyDecision(
   return { kind: 'approved', hold, result: transition.same ? { kind: 'passed', entered: false } : enter(incident, gate, config, now) };
 }
 
+function phaseLabel(config: GateConfig, id: string): string {
+  return getPhase(config.framework, id)?.label ?? id;
+}
+
 /** A hold's time ran out with no decision. Returns the hold when it was still pending. */
-export function applyExpiry(incident: Incident, holdId: string, gate: NodeRef, now: Date = new Date()): Hold | undefined {
+export function applyExpiry(incident: Incident, holdId: string, gate: NodeRef, config: GateConfig, now: Date = new Date()): Hold | undefined {
   const hold = incident.holds.find((h) => h.id === holdId);
   if (!hold || hold.state !== 'pending') return undefined;
   recordDecision(hold, 'expire', 'timeout', '', now);
   appendTimeline(incident, {
     node: gate, action: 'approval-expired', outcome: 'ok', at: now,
-    summary: `No decision on "${hold.phase}" before ${hold.expiresAt}: the step does not run`,
+    summary: `No decision on "${phaseLabel(config, hold.phase)}" before ${hold.expiresAt}: the step does not run`,
     details: { holdId },
   });
   return hold;
@@ -133,14 +140,14 @@ export function applyExpiry(incident: Incident, holdId: string, gate: NodeRef, n
  * An SLA deadline passed: a breach when the incident is still in the phase it entered at
  * `enteredAt` (it did not move on, and is not closed). Records the breach.
  */
-export function applySlaCheck(incident: Incident, phase: string, enteredAt: string, gate: NodeRef, now: Date = new Date()): boolean {
+export function applySlaCheck(incident: Incident, phase: string, enteredAt: string, gate: NodeRef, config: GateConfig, now: Date = new Date()): boolean {
   const current = incident.phases.at(-1);
   if (incident.status === 'closed' || !current || current.phase !== phase || current.enteredAt !== enteredAt || current.leftAt) return false;
   const breaches = (incident.metrics.slaBreaches as Array<Record<string, unknown>> | undefined) ?? [];
   incident.metrics.slaBreaches = [...breaches, { phase, enteredAt, breachedAt: now.toISOString() }];
   appendTimeline(incident, {
     node: gate, action: 'sla-breached', outcome: 'error', at: now,
-    summary: `SLA breached: still in "${phase}" since ${enteredAt} (${incident.severity})`,
+    summary: `SLA breached: still in "${phaseLabel(config, phase)}" since ${enteredAt} (${incident.severity})`,
     details: { phase, enteredAt },
   });
   return true;

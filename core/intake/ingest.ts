@@ -1,5 +1,5 @@
 import { appendTimeline } from '../model/timeline';
-import { createIncident, isActive, joinAlert, DEFAULT_MAX_ALERTS } from '../model/incident';
+import { createIncident, isActive, joinAlert, severityRank, DEFAULT_MAX_ALERTS } from '../model/incident';
 import type { Incident, NodeRef, NormalizedAlert, Observable } from '../model/types';
 import type { IncidentStore } from '../store/types';
 
@@ -34,16 +34,22 @@ function sameAlert(a: NormalizedAlert, b: NormalizedAlert): boolean {
 }
 
 /**
- * Whether the alert joins this incident: a re-delivery of one of its alerts always does (a
- * retried webhook never opens a second incident); any other alert joins only an incident still
- * being handled (open, acknowledged, contained) whose alerts lie within the window of its time.
- * After resolution, a new firing opens a new incident, so the playbook runs for it again.
+ * Whether the alert joins this incident, whose alerts lie within the window of its time:
+ * - a re-delivery of one of its alerts always does (a retried webhook never opens a second
+ *   incident);
+ * - an incident still being handled (open, acknowledged, contained) takes any alert;
+ * - a resolved one takes the storm of its own alert (no higher severity), so a playbook that
+ *   resolves fast does not open an incident per repetition; an escalation opens a new one,
+ *   so the playbook runs again for it;
+ * - a closed one takes nothing new.
  */
-export function canJoin(incident: Incident, alert: NormalizedAlert, windowMs: number): boolean {
-  if (incident.alerts.some((known) => sameAlert(known, alert))) return true;
-  if (!isActive(incident)) return false;
+export function canJoin(incident: Incident, alert: NormalizedAlert, windowMs: number): boolean | 'preferred' {
+  if (incident.alerts.some((known) => sameAlert(known, alert))) return 'preferred';
+  if (incident.status === 'closed') return false;
   const at = Date.parse(alert.timestamp);
-  return at >= Date.parse(incident.firstSeenAt) - windowMs && at <= Date.parse(incident.lastSeenAt) + windowMs;
+  const inWindow = at >= Date.parse(incident.firstSeenAt) - windowMs && at <= Date.parse(incident.lastSeenAt) + windowMs;
+  if (!inWindow) return false;
+  return isActive(incident) || severityRank(alert.severity) <= severityRank(incident.severity);
 }
 
 export interface IngestOptions {

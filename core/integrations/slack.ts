@@ -65,6 +65,8 @@ export interface SlackMessage {
 export interface MessageOptions {
   /** A user-group id (S…) mentioned for high and critical incidents. */
   mentionGroup?: string;
+  /** The approve link of a fresh hold (msg.approval.approve), shown as the approval page. */
+  approvalLink?: string;
 }
 
 /** The incident as one Block Kit message. Everything from the alert is escaped and bounded. */
@@ -91,7 +93,7 @@ export function buildIncidentMessage(incident: Incident, options: MessageOptions
   if (incident.observables.length > LIMITS.observables) obs.push(`… and ${incident.observables.length - LIMITS.observables} more`);
   if (obs.length) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(`*Key observables*\n${obs.join('\n')}`, LIMITS.section) } });
 
-  const links = incidentLinks(incident).map((l) => link(l.href, l.text)).filter((l): l is string => l !== undefined);
+  const links = incidentLinks(incident, options.approvalLink).map((l) => link(l.href, l.text)).filter((l): l is string => l !== undefined);
   if (links.length) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: links.join('  ·  ') } });
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `incident ${escapeMrkdwn(incident.id)} · updated ${escapeMrkdwn(incident.updatedAt)}` }] });
 
@@ -99,13 +101,16 @@ export function buildIncidentMessage(incident: Incident, options: MessageOptions
   return { text, blocks };
 }
 
-/** The Jira issue and a pending approval page, when the incident has them (shared with PagerDuty). */
-export function incidentLinks(incident: Incident): Array<{ href: string; text: string }> {
+/**
+ * The Jira issue and the approval page, when there are (shared with PagerDuty). Approval links
+ * are not stored in the incident: only the message of a fresh hold carries them.
+ */
+export function incidentLinks(incident: Incident, approvalLink?: string): Array<{ href: string; text: string }> {
   const out: Array<{ href: string; text: string }> = [];
   const jira = incident.refs.jira;
   if (jira && typeof jira.url === 'string') out.push({ href: jira.url, text: `Jira ${jira.key}` });
   const hold = incident.holds.find((h) => h.state === 'pending');
-  if (hold) out.push({ href: hold.links.approve, text: `Approval page (${hold.phase})` });
+  if (hold && approvalLink) out.push({ href: approvalLink, text: `Approval page (${hold.phase})` });
   return out;
 }
 

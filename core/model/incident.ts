@@ -108,7 +108,8 @@ export function setStatus(incident: Incident, status: IncidentStatus, now: Date 
   const rank = STATUS_ORDER.indexOf(status);
   const metrics = incident.metrics;
   if (rank >= 1 && metrics.timeToAcknowledgeMs === undefined) metrics.timeToAcknowledgeMs = elapsed;
-  if (rank >= 2 && metrics.timeToContainMs === undefined) metrics.timeToContainMs = elapsed;
+  // Only a containment says "contained": an incident resolved without one was never contained.
+  if (status === 'contained' && metrics.timeToContainMs === undefined) metrics.timeToContainMs = elapsed;
   if (rank >= 3 && metrics.timeToResolveMs === undefined) metrics.timeToResolveMs = elapsed;
 }
 

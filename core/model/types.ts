@@ -88,6 +88,12 @@ export interface PhaseRecord {
 export const HOLD_STATES = ['pending', 'approved', 'denied', 'expired'] as const;
 export type HoldState = (typeof HOLD_STATES)[number];
 
+export interface HoldToken {
+  decision: 'approve' | 'deny';
+  hash: string;
+  approver?: string;
+}
+
 /** An approval a phase-gate waits for before it lets the incident into its phase. */
 export interface Hold {
   id: string;
@@ -96,10 +102,12 @@ export interface Hold {
   state: HoldState;
   createdAt: string;
   expiresAt: string;
-  /** The confirmation pages; each carries a single-use token. */
-  links: { approve: string; deny: string };
-  /** SHA-256 of each token: the tokens themselves are only in the links. */
-  tokenHashes: { approve: string; deny: string };
+  /**
+   * SHA-256 of each link's token. The links themselves are handed out once (the gate's
+   * "awaiting approval" message) and never stored: whoever reads the incident cannot decide.
+   * With an approvers list each approver has tokens of their own, so the link says who decides.
+   */
+  tokens: HoldToken[];
   /** When set, only these people may decide. */
   approvers?: string[];
   decidedAt?: string;

@@ -15,8 +15,12 @@ export const LESSONS_LEARNED_QUESTIONS = [
   'What additional tools or resources are needed to detect, analyze, and mitigate future incidents?',
 ];
 
-// Timeline actions that only record the playbook's own movement; everything else is an action.
-const BOOKKEEPING = new Set(['incident-opened', 'alert-joined', 'phase-entered', 'phase-refused', 'report-attached']);
+// Timeline entries that record the playbook's own movement, approvals and alerts (each has its
+// section); everything else is an action taken on the incident.
+const BOOKKEEPING = new Set([
+  'incident-opened', 'alert-joined', 'source-resolved', 'phase-entered', 'phase-refused', 'report-attached', 'incident-closed',
+  'approval-requested', 'approval-granted', 'approval-denied', 'approval-expired', 'sla-breached',
+]);
 
 function duration(ms: number | undefined): string {
   if (ms === undefined) return '—';
@@ -29,8 +33,15 @@ function duration(ms: number | undefined): string {
   return h < 48 ? `${h} h ${m % 60} min` : `${Math.floor(h / 24)} d ${h % 24} h`;
 }
 
+/**
+ * Alert text is attacker-controlled: in the Markdown it is plain text, never HTML, a link,
+ * emphasis or a broken table or code span, wherever the report is rendered.
+ */
 function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return text
+    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+    .replace(/([\\`*_[\]|])/g, '\\$1')
+    .replace(/\r?\n/g, ' ');
 }
 
 function phaseLabel(framework: FrameworkDefinition | undefined, id: string): string {
@@ -79,9 +90,9 @@ export function buildReport(incident: Incident, framework: FrameworkDefinition |
   };
 
   const lines: string[] = [];
-  lines.push(`# Post-incident report: ${incident.title}`, '');
+  lines.push(`# Post-incident report: ${cell(incident.title)}`, '');
   lines.push(`| | |`, `|---|---|`);
-  lines.push(`| Incident | \`${incident.id}\` |`);
+  lines.push(`| Incident | ${incident.id} |`);
   lines.push(`| Severity | ${incident.severity} |`);
   lines.push(`| Status | ${incident.status} |`);
   lines.push(`| Framework | ${framework ? `${framework.label} (${framework.reference})` : incident.framework ?? '—'} |`);
@@ -89,19 +100,19 @@ export function buildReport(incident: Incident, framework: FrameworkDefinition |
   lines.push(`| Opened | ${incident.createdAt} |`, '');
   const malicious = observables.filter((o) => o.verdict === 'malicious').length;
   const suspicious = observables.filter((o) => o.verdict === 'suspicious').length;
-  const dryRuns = actions.filter((e) => e.outcome === 'dry-run').length;
+  const count = (outcome: string) => actions.filter((e) => e.outcome === outcome).length;
   lines.push(`A ${incident.severity} incident reported by ${sources.join(', ') || 'an unknown source'}` +
     `${framework ? `, handled under ${framework.label}` : ''}; now ${incident.status}` +
     `${metrics.timeToResolveMs !== undefined ? `, resolved ${duration(metrics.timeToResolveMs)} after it was opened` : ''}. ` +
     `${observables.length} observable(s): ${malicious} malicious, ${suspicious} suspicious. ` +
-    `${actions.length} action(s) taken${dryRuns ? `, ${dryRuns} of them in dry-run (nothing changed)` : ''}.`, '');
+    `${actions.length} playbook step(s): ${count('ok')} ran, ${count('dry-run')} in dry-run (nothing changed), ${count('skipped')} skipped, ${count('error')} failed.`, '');
   lines.push('## Response times', '');
   lines.push(`- Time to acknowledge: ${duration(metrics.timeToAcknowledgeMs)}`);
-  lines.push(`- Time to contain: ${duration(metrics.timeToContainMs)}`);
+  lines.push(`- Time to contain: ${metrics.timeToContainMs === undefined ? 'not contained (no containment step marked it contained)' : duration(metrics.timeToContainMs)}`);
   lines.push(`- Time to resolve: ${duration(metrics.timeToResolveMs)}`, '');
   lines.push('## Phases', '', '| Phase | Entered | Left | Time in phase |', '|---|---|---|---|');
   for (const p of phases) lines.push(`| ${cell(p.label)} | ${p.enteredAt} | ${p.leftAt ?? 'current'} | ${duration(p.durationMs)}${p.leftAt ? '' : ' so far'} |`);
-  lines.push('', '## Actions taken', '');
+  lines.push('', '## Playbook steps', '');
   lines.push(...(actions.length ? actions.map(actionRow) : ['- none']));
   if (incident.holds.length) {
     lines.push('', '## Approvals', '');
@@ -112,7 +123,7 @@ export function buildReport(incident: Incident, framework: FrameworkDefinition |
   lines.push('', '## Observables', '');
   if (observables.length) {
     lines.push('| Type | Value | Roles | Verdict | Notes |', '|---|---|---|---|---|');
-    for (const o of observables) lines.push(`| ${o.type} | \`${cell(o.value)}\` | ${o.roles.join(', ') || '—'} | ${o.verdict} | ${cell([...o.tags, ...o.reasons].join('; ')) || '—'} |`);
+    for (const o of observables) lines.push(`| ${o.type} | ${cell(o.value)} | ${o.roles.join(', ') || '—'} | ${o.verdict} | ${cell([...o.tags, ...o.reasons].join('; ')) || '—'} |`);
   } else {
     lines.push('- none');
   }

@@ -33,6 +33,14 @@ function dedupSlot(dedupKey: string): string {
   return DEDUP_PREFIX + createHash('sha256').update(dedupKey).digest('hex').slice(0, 40);
 }
 
+// The key's earlier incidents (newest first), so a late re-delivery of an older incident's
+// alert still finds it after a newer incident took the key.
+const DEDUP_HISTORY = 5;
+
+function historySlot(dedupKey: string): string {
+  return `${dedupSlot(dedupKey)}_earlier`;
+}
+
 function clone<T>(value: T): T {
   return structuredClone(value);
 }
@@ -78,7 +86,15 @@ export class KeyValueIncidentStore implements IncidentStore {
     next.revision = incident.revision + 1;
     next.updatedAt = new Date().toISOString();
     await this.backend.set(INCIDENT_PREFIX + next.id, clone(next));
-    if (!stored) await this.backend.set(dedupSlot(next.dedupKey), next.id);
+    if (!stored) {
+      const slot = dedupSlot(next.dedupKey);
+      const previous = await this.backend.get(slot);
+      if (typeof previous === 'string' && previous !== next.id) {
+        const earlier = ((await this.backend.get(historySlot(next.dedupKey))) as string[] | undefined) ?? [];
+        await this.backend.set(historySlot(next.dedupKey), [previous, ...earlier.filter((id) => id !== previous)].slice(0, DEDUP_HISTORY));
+      }
+      await this.backend.set(slot, next.id);
+    }
     return next;
   }
 
@@ -102,17 +118,22 @@ export class KeyValueIncidentStore implements IncidentStore {
     dedupKey: string,
     create: () => Incident,
     join: (incident: Incident) => void,
-    canJoin: (incident: Incident) => boolean,
+    canJoin: (incident: Incident) => boolean | 'preferred',
   ): Promise<UpsertResult> {
     return this.locks.run(`dedup:${dedupKey}`, async () => {
-      const slot = dedupSlot(dedupKey);
-      const existingId = await this.backend.get(slot);
-      if (typeof existingId === 'string') {
-        const existing = await this.get(existingId);
-        if (existing && canJoin(existing)) {
-          const incident = await this.update(existingId, join);
-          return { incident, created: false };
-        }
+      const latest = await this.backend.get(dedupSlot(dedupKey));
+      const earlier = ((await this.backend.get(historySlot(dedupKey))) as string[] | undefined) ?? [];
+      // The incident that already holds this alert wins; else the newest that may take it.
+      let chosen: string | undefined;
+      for (const id of typeof latest === 'string' ? [latest, ...earlier] : earlier) {
+        const existing = await this.get(id);
+        const verdict = existing ? canJoin(existing) : false;
+        if (verdict === 'preferred') { chosen = id; break; }
+        if (verdict && !chosen) chosen = id;
+      }
+      if (chosen) {
+        const incident = await this.update(chosen, join);
+        return { incident, created: false };
       }
       // save() indexes a new incident under its dedup key, replacing a closed predecessor.
       const incident = await this.save(create());

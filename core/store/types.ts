@@ -31,15 +31,16 @@ export interface IncidentStore {
   readonly persistent: boolean;
 
   /**
-   * Atomic create-if-absent by dedup key: when the key names an incident for which canJoin
-   * says yes, join() changes it and it is saved; otherwise create() makes a new one, which
-   * becomes the key's incident. Two calls with one key at the same moment give one incident.
+   * Atomic create-if-absent by dedup key: when the key names an incident (the newest, or one
+   * of its few predecessors) for which canJoin says yes, join() changes it and it is saved
+   * ('preferred' wins over a plain yes); otherwise create() makes a new one, which becomes the
+   * key's incident. Two calls with one key at the same moment give one incident.
    */
   upsertByDedupKey(
     dedupKey: string,
     create: () => Incident,
     join: (incident: Incident) => void,
-    canJoin: (incident: Incident) => boolean,
+    canJoin: (incident: Incident) => boolean | 'preferred',
   ): Promise<UpsertResult>;
 
   /** The incident the dedup key currently names, if any. */

@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
-import { checkLink, type ApprovalMode } from '../../core/approval/holds';
+import { checkDecision, checkLink, type ApprovalMode } from '../../core/approval/holds';
 import { confirmationPage, resultPage } from '../../core/approval/page';
 import { FRAMEWORKS, getFramework, getPhase } from '../../core/frameworks';
 import { applyDecision, applyExpiry, applyGate, applySlaCheck, type GateConfig, type GateResult } from '../../core/frameworks/gate';
+import { safeText } from '../../core/model/incident';
 import { SEVERITIES, type Hold, type Incident, type Severity } from '../../core/model/types';
 import type { StoredTimer } from '../../core/store/types';
 import { gates, type GateHandle } from '../common/gates';
@@ -155,13 +156,16 @@ export = function (RED: NodeAPI): void {
       msg.incident = incident;
       const all: Array<NodeMessage | null> = new Array(outputs.count).fill(null);
       if (result.kind === 'refused') {
-        msg.reason = result.reason;
+        // Ready for an http-response, as the awaiting output is: 409 names the refusal.
+        Object.assign(msg, { reason: result.reason, statusCode: 409, payload: { error: { code: 'phase-refused', message: result.reason }, incident } });
         all[outputs.refused] = msg;
       } else if (result.kind === 'held') {
         if (result.fresh) {
           await store.scheduleTimer({ id: `hold:${incident.id}:${result.hold.id}`, kind: 'hold-expiry', incidentId: incident.id, nodeId: node.id, dueAt: result.hold.expiresAt, data: { holdId: result.hold.id } });
         }
-        const approval = { holdId: result.hold.id, phase: result.hold.phase, approve: result.hold.links.approve, deny: result.hold.links.deny, expiresAt: result.hold.expiresAt };
+        // The links exist only here, in this message: the incident keeps their hashes. A re-run
+        // while the hold is pending answers without them.
+        const approval = { holdId: result.hold.id, phase: result.hold.phase, expiresAt: result.hold.expiresAt, pending: !result.fresh, ...result.links };
         // Ready for an http-response: the webhook learns the playbook waits for a person.
         Object.assign(msg, { approval, statusCode: 202, payload: { incident, approval } });
         all[outputs.awaiting!] = msg;
@@ -179,12 +183,18 @@ export = function (RED: NodeAPI): void {
         store,
         phaseLabel: (id) => getPhase(gateConfig.framework, id)?.label ?? id,
         async decide(incidentId, holdId, decision, token, by, reason) {
+          // A refused decision (forged, used or expired link) changes nothing, not even the revision.
+          const current = await store.get(incidentId);
+          if (!current) return { status: 404, message: 'no such incident' };
+          const precheck = checkDecision(current, holdId, decision, token, by);
+          if (!precheck.ok) return { status: precheck.status, message: precheck.message };
           let outcome!: ReturnType<typeof applyDecision>;
           const incident = await store.update(incidentId, (latest) => {
             outcome = applyDecision(latest, holdId, decision, token, by, reason, nodeRef(node), gateConfig);
           });
           if (outcome.kind === 'rejected') return { status: outcome.check.status, message: outcome.check.message };
           await store.cancelTimer(`hold:${incidentId}:${holdId}`);
+          by = outcome.hold.decidedBy ?? by;
           // The run continues from here, as a new message: the held one answered its webhook.
           const msg: IncidentMessage = { _msgid: RED.util.generateId(), incident, approval: { holdId, decision, decidedBy: by, reason } };
           if (outcome.kind === 'denied') {
@@ -208,14 +218,14 @@ export = function (RED: NodeAPI): void {
       handle.onTimer(async (timer: StoredTimer) => {
         if (timer.kind === 'hold-expiry') {
           let expired: Hold | undefined;
-          const incident = await store.update(timer.incidentId, (latest) => { expired = applyExpiry(latest, String(timer.data?.holdId), nodeRef(node)); });
+          const incident = await store.update(timer.incidentId, (latest) => { expired = applyExpiry(latest, String(timer.data?.holdId), nodeRef(node), gateConfig); });
           if (!expired) return;
           emit(outputs.denied, { _msgid: RED.util.generateId(), incident, approval: { holdId: expired.id, decision: 'expired' } } as NodeMessage);
           node.status({ fill: 'grey', shape: 'ring', text: 'approval expired' });
         } else {
           const data = timer.data as { phase: string; enteredAt: string };
           let breached = false;
-          const incident = await store.update(timer.incidentId, (latest) => { breached = applySlaCheck(latest, data.phase, data.enteredAt, nodeRef(node)); });
+          const incident = await store.update(timer.incidentId, (latest) => { breached = applySlaCheck(latest, data.phase, data.enteredAt, nodeRef(node), gateConfig); });
           if (!breached) return;
           emit(outputs.sla, { _msgid: RED.util.generateId(), incident, sla: { phase: data.phase, enteredAt: data.enteredAt, dueAt: timer.dueAt } } as NodeMessage);
           node.status({ fill: 'red', shape: 'ring', text: 'SLA breached' });
@@ -233,26 +243,32 @@ export = function (RED: NodeAPI): void {
 
   // Approval links. GET only shows the confirmation page; the POST from that page decides.
   const route = '/ir-approval/:incidentId/:holdId/:decision/:token';
+  // Ids are ULIDs and tokens base64url: anything else is no approval (and never reaches the store).
+  const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+  const wellFormed = (p: Record<string, string>) => ULID.test(p.incidentId) && ULID.test(p.holdId) && /^[A-Za-z0-9_-]{20,100}$/.test(p.token) && (p.decision === 'approve' || p.decision === 'deny');
   RED.httpNode.get(route, (req, res) => {
     const { incidentId, holdId, decision, token } = req.params;
-    if (decision !== 'approve' && decision !== 'deny') return send(res, 404, resultPage('Not found', 'No such approval link.'));
+    if (!wellFormed(req.params) || (decision !== 'approve' && decision !== 'deny')) return send(res, 404, resultPage('Not found', 'No such approval link.'));
     findHold(incidentId, holdId).then((found) => {
       if (!found) return send(res, 404, resultPage('Not found', 'No such approval, or its playbook step is no longer deployed.'));
       const { incident, hold, gate } = found;
       // The token is checked before the page shows anything about the incident.
       const link = checkLink(incident, holdId, decision, token);
       if (!link.ok) return send(res, link.status, resultPage('Not available', `This approval link cannot be used: ${link.message}.`));
-      send(res, 200, confirmationPage(incident, hold, decision, gate.phaseLabel(hold.phase)));
+      send(res, 200, confirmationPage(incident, hold, decision, gate.phaseLabel(hold.phase), gate.phaseLabel(incident.phase ?? ''), link.approver));
     }).catch((err: Error) => send(res, 500, resultPage('Error', err.message)));
   });
   RED.httpNode.post(route, (req, res) => {
     const { incidentId, holdId, decision, token } = req.params;
-    if (decision !== 'approve' && decision !== 'deny') return send(res, 404, resultPage('Not found', 'No such approval link.'));
+    if (!wellFormed(req.params) || (decision !== 'approve' && decision !== 'deny')) return send(res, 404, resultPage('Not found', 'No such approval link.'));
     Promise.all([findHold(incidentId, holdId), readForm(req)]).then(async ([found, form]) => {
       if (!found) return send(res, 404, resultPage('Not found', 'No such approval, or its playbook step is no longer deployed.'));
-      const by = (form.get('by') ?? '').trim().slice(0, 200);
-      const reason = (form.get('reason') ?? '').trim().slice(0, 2000);
-      if (!by) return send(res, 400, resultPage('Name needed', 'Say who decides: the name goes into the incident timeline.'));
+      // An approver's own link names them; otherwise the typed name (control and invisible
+      // characters removed) goes into the timeline.
+      const link = checkLink(found.incident, holdId, decision, token);
+      const by = link.ok && link.approver ? link.approver : safeText(form.get('by') ?? '').slice(0, 200);
+      const reason = safeText(form.get('reason') ?? '').slice(0, 2000);
+      if (!by || !/[\p{L}\p{N}]/u.test(by)) return send(res, 400, resultPage('Name needed', 'Say who decides: the name goes into the incident timeline.'));
       const result = await found.gate.decide(incidentId, holdId, decision, token, by, reason);
       send(res, result.status, resultPage(result.status === 200 ? (decision === 'approve' ? 'Approved' : 'Denied') : 'Not decided', result.message));
     }).catch((err: Error) => send(res, 500, resultPage('Error', err.message)));

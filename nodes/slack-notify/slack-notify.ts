@@ -58,7 +58,13 @@ export = function (RED: NodeAPI): void {
           if (!channel) throw new Error('slack-notify: no channel: set a default channel in the Slack config node, a severity map or a channel on this node');
           missing = requireCredentials(slack.mode, 'Slack', slack.credentials, ['token']);
           const api = new SlackApi(invoker, { ...(slack.credentials.token ? { token: slack.credentials.token } : {}), apiUrl: slack.apiUrl, missingCredentials: missing });
-          result = await notifyIncident(api, latest, channel, { dryRun: slack.mode === 'dry-run', ...(config.mentionGroup ? { mentionGroup: config.mentionGroup.trim() } : {}) });
+          // A fresh hold's message carries its approve link (links are never stored in the incident).
+          const approvalLink = (msg.approval as { approve?: unknown } | undefined)?.approve;
+          result = await notifyIncident(api, latest, channel, {
+            dryRun: slack.mode === 'dry-run',
+            ...(config.mentionGroup ? { mentionGroup: config.mentionGroup.trim() } : {}),
+            ...(typeof approvalLink === 'string' ? { approvalLink } : {}),
+          });
         } catch (err) {
           failure = err instanceof Error ? err : new Error(String(err));
         }

@@ -2,14 +2,14 @@
 // and show the incidents of the stores deployed nodes use, and apply an analyst's actions. The
 // editor half (incidents-sidebar.html) calls them; Node-RED's admin auth protects them.
 
-import type { Request, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import type { NodeAPI } from 'node-red';
 import {
   AnalystActionError, applyAnalystAction, isAnalystAction, MAX_REASON_LENGTH, requireText, type ActionInput,
 } from '../../core/actions/analyst';
 import { getFramework, getPhase } from '../../core/frameworks';
 import {
-  INCIDENT_STATUSES, SEVERITIES, type Hold, type Incident, type IncidentStatus, type NormalizedAlert, type Severity,
+  SEVERITIES, type Hold, type Incident, type IncidentStatus, type NormalizedAlert, type Severity,
 } from '../../core/model/types';
 import { IncidentNotFoundError, type IncidentStore } from '../../core/store/types';
 import { gates } from '../../nodes/common/gates';
@@ -19,8 +19,8 @@ const PLUGIN_ID = 'ir-incidents-sidebar';
 const DEFAULT_LIMIT = 200;
 const MAX_LIMIT = 1000;
 
-/** A hold as the editor sees it: without the approval links (their tokens decide the hold). */
-type HoldView = Omit<Hold, 'links' | 'tokenHashes'> & { phaseLabel: string; gateDeployed: boolean };
+/** A hold as the editor sees it: without its token hashes. */
+type HoldView = Omit<Hold, 'tokens'> & { phaseLabel: string; gateDeployed: boolean };
 /** An alert without its raw payload, which can be large. */
 type AlertView = Omit<NormalizedAlert, 'raw'>;
 
@@ -50,7 +50,7 @@ interface IncidentSummary {
   lastSeenAt: string;
 }
 
-type ErrorCode = 'bad-request' | 'not-found' | 'unknown-action' | 'invalid' | 'conflict' | 'forbidden' | 'expired' | 'gate-not-deployed' | 'unsupported-media-type' | 'failed';
+type ErrorCode = 'cross-site' | 'bad-request' | 'not-found' | 'unknown-action' | 'invalid' | 'conflict' | 'forbidden' | 'expired' | 'gate-not-deployed' | 'unsupported-media-type' | 'failed';
 
 class RouteError extends Error {
   constructor(readonly status: number, readonly code: ErrorCode, message: string) {
@@ -80,7 +80,7 @@ function summary(incident: Incident): IncidentSummary {
 
 function incidentView(incident: Incident): IncidentView {
   const framework = incident.framework ? getFramework(incident.framework) : undefined;
-  const holds = incident.holds.map(({ links: _links, tokenHashes: _hashes, ...hold }): HoldView => ({
+  const holds = incident.holds.map(({ tokens: _tokens, ...hold }): HoldView => ({
     ...hold,
     phaseLabel: (framework && getPhase(framework, hold.phase)?.label) ?? hold.phase,
     gateDeployed: gates.has(hold.gate.id),
@@ -89,10 +89,24 @@ function incidentView(incident: Incident): IncidentView {
   return { ...incident, holds, alerts, ...labels(incident) };
 }
 
-/** `state`: open (not closed: the default), closed or all; `severity`: a comma list; `limit`. */
+/**
+ * `state`: open (still being handled: open, acknowledged or contained; the default), resolved
+ * (the playbook resolved it, an analyst has not closed it), closed, or all; `severity`: a comma
+ * list; `q`: text in the title, id, owner or an observable's value (case-insensitive); `limit`.
+ */
 interface ListFilter {
   statuses?: IncidentStatus[];
   severities?: Severity[];
+  text?: string;
+  limit: number;
+}
+
+const MAX_QUERY_LENGTH = 200;
+
+/** What a list answers: the newest `limit` incidents of the `total` that match. */
+interface ListAnswer {
+  incidents: IncidentSummary[];
+  total: number;
   limit: number;
 }
 
@@ -104,9 +118,10 @@ function queryText(value: unknown, name: string): string | undefined {
 
 function parseListQuery(query: Record<string, unknown>): ListFilter {
   const state = queryText(query.state, 'state') ?? 'open';
-  const openStatuses = INCIDENT_STATUSES.filter((s) => s !== 'closed');
-  const byState: Record<string, IncidentStatus[] | undefined> = { open: openStatuses, closed: ['closed'], all: undefined };
-  if (!Object.hasOwn(byState, state)) throw new RouteError(400, 'bad-request', `unknown state "${state}": use open, closed or all`);
+  const byState: Record<string, IncidentStatus[] | undefined> = {
+    open: ['open', 'acknowledged', 'contained'], resolved: ['resolved'], closed: ['closed'], all: undefined,
+  };
+  if (!Object.hasOwn(byState, state)) throw new RouteError(400, 'bad-request', `unknown state "${state}": use open, resolved, closed or all`);
   const filter: ListFilter = { limit: DEFAULT_LIMIT };
   const statuses = byState[state];
   if (statuses) filter.statuses = statuses;
@@ -117,6 +132,9 @@ function parseListQuery(query: Record<string, unknown>): ListFilter {
     if (unknown.length) throw new RouteError(400, 'bad-request', `unknown severity "${unknown[0]}": use ${SEVERITIES.join(', ')}`);
     filter.severities = wanted as Severity[];
   }
+  const text = queryText(query.q, 'q')?.trim().toLowerCase();
+  if (text && text.length > MAX_QUERY_LENGTH) throw new RouteError(400, 'bad-request', `q is longer than ${MAX_QUERY_LENGTH} characters`);
+  if (text) filter.text = text;
   const limit = queryText(query.limit, 'limit');
   if (limit !== undefined) {
     const n = Number(limit);
@@ -126,15 +144,20 @@ function parseListQuery(query: Record<string, unknown>): ListFilter {
   return filter;
 }
 
-async function listIncidents(filter: ListFilter): Promise<IncidentSummary[]> {
+function matchesText(incident: Incident, text: string): boolean {
+  const values = [incident.title, incident.id, incident.owner ?? '', ...incident.observables.map((o) => o.value)];
+  return values.some((v) => typeof v === 'string' && v.toLowerCase().includes(text));
+}
+
+async function listIncidents(filter: ListFilter): Promise<ListAnswer> {
   const found: Incident[] = [];
   for (const store of activeStores()) {
     const incidents = await store.list(filter.statuses ? { status: filter.statuses } : {});
-    found.push(...incidents.filter((i) => !filter.severities || filter.severities.includes(i.severity)));
+    found.push(...incidents.filter((i) => (!filter.severities || filter.severities.includes(i.severity)) && (!filter.text || matchesText(i, filter.text))));
   }
   // ULIDs sort by creation time: newest first across stores.
   found.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
-  return found.slice(0, filter.limit).map(summary);
+  return { incidents: found.slice(0, filter.limit).map(summary), total: found.length, limit: filter.limit };
 }
 
 // Incident ids are ULIDs (the schema says so): anything else names no incident.
@@ -193,32 +216,72 @@ async function decideHold(incidentId: string, decision: 'approve' | 'deny', body
   return result.message;
 }
 
+/** host:port of a URL or Host header, with the scheme's default port made explicit; undefined when unparsable. */
+function hostPort(value: string, scheme = 'http:'): string | undefined {
+  try {
+    const url = new URL(value.includes('://') ? value : `${scheme}//${value}`);
+    if (!url.host) return undefined;
+    const port = url.port || (url.protocol === 'https:' ? '443' : url.protocol === 'http:' ? '80' : '');
+    return `${url.hostname.toLowerCase()}:${port}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Why a request comes from another site, or undefined when it does not. Node-RED's admin app
+ * answers with `Access-Control-Allow-Origin: *`, so without an editor login any page the analyst
+ * visits could read incidents and decide holds. Browsers say where a request comes from
+ * (Sec-Fetch-Site, Origin); requests without either (curl, scripts) are not a browser's and pass.
+ */
+function crossSiteReason(headers: Request['headers']): string | undefined {
+  const fetchSite = headers['sec-fetch-site'];
+  if (fetchSite === 'cross-site' || fetchSite === 'same-site') return `requests from another site are refused (Sec-Fetch-Site: ${fetchSite})`;
+  const origin = headers.origin;
+  if (origin === undefined) return undefined;
+  const host = headers.host;
+  const originHost = hostPort(origin);
+  if (!host || !originHost) return `requests from origin ${JSON.stringify(origin)} are refused`;
+  const scheme = /^https:/i.test(origin) ? 'https:' : 'http:';
+  if (originHost !== hostPort(host, scheme)) return `requests from origin ${origin} are refused: the editor is served from ${host}`;
+  return undefined;
+}
+
+function sameSite(req: Request, res: Response, next: NextFunction): void {
+  const reason = crossSiteReason(req.headers);
+  if (reason) {
+    res.status(403).json({ error: { code: 'cross-site', message: reason } });
+    return;
+  }
+  next();
+}
+
 function registerRoutes(RED: NodeAPI): void {
   const read = RED.auth.needsPermission('ir-incidents.read');
   const write = RED.auth.needsPermission('ir-incidents.write');
 
-  RED.httpAdmin.get('/ir/incidents', read, (req, res) => {
+  RED.httpAdmin.get('/ir/incidents', sameSite, read, (req, res) => {
     Promise.resolve()
       .then(async () => {
         const filter = parseListQuery(req.query as Record<string, unknown>);
-        res.json({ incidents: await listIncidents(filter), stores: activeStores().length });
+        res.json({ ...(await listIncidents(filter)), stores: activeStores().length });
       })
       .catch((err: unknown) => sendError(res, err));
   });
 
-  RED.httpAdmin.get('/ir/incidents/:id', read, (req, res) => {
+  RED.httpAdmin.get('/ir/incidents/:id', sameSite, read, (req, res) => {
     findIncident(param(req, 'id'))
       .then(({ incident }) => res.json({ incident: incidentView(incident) }))
       .catch((err: unknown) => sendError(res, err));
   });
 
-  RED.httpAdmin.post('/ir/incidents/:id/:action', write, (req, res) => {
+  RED.httpAdmin.post('/ir/incidents/:id/:action', sameSite, write, (req, res) => {
     const id = param(req, 'id');
     const action = param(req, 'action');
     const user = editorUser(req);
     Promise.resolve()
       .then(async () => {
-        // JSON only: a cross-site form cannot send it, so an editor without login is not driven by other pages.
+        // JSON only: a cross-site form cannot send it (and sameSite refuses cross-site fetches).
         if (!req.is('application/json')) throw new RouteError(415, 'unsupported-media-type', 'send the action as application/json');
         const body = (req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? req.body : {}) as ActionInput & { holdId?: unknown };
         let message = '';

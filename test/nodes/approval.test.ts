@@ -86,12 +86,34 @@ describe('phase-gate approvals over HTTP', () => {
     await supertest(http.app()).post(approvePath).type('form').send({ by: '' }).expect(400);
   });
 
-  it('lets only listed approvers decide', async () => {
+  it('gives each listed approver links of their own, which say who decides', async () => {
     const held = await hold({ approvers: 'alice@example.org, Bob' });
-    await supertest(http.app()).post(pathOf(held.approval.approve)).type('form').send({ by: 'mallory' }).expect(403);
+    const personal = (held.approval as unknown as { approvers: Array<{ approver: string; approve: string }> }).approvers;
+    assert.equal(held.approval.approve, undefined);
+    const bob = personal.find((p) => p.approver === 'Bob')!;
+    const page = await supertest(http.app()).get(pathOf(bob.approve)).expect(200);
+    assert.match(page.text, /You decide as <b>Bob<\/b>/);
     const passed = nextMessage<OutMsg>(helper.getNode('passed'));
-    await supertest(http.app()).post(pathOf(held.approval.approve)).type('form').send({ by: 'bob' }).expect(200);
-    assert.equal((await passed).approval.decidedBy, 'bob');
+    // The typed name does not matter: the link is Bob's.
+    await supertest(http.app()).post(pathOf(bob.approve)).type('form').send({ by: 'alice@example.org' }).expect(200);
+    assert.equal((await passed).approval.decidedBy, 'Bob');
+  });
+
+  it('never stores the links, and a refused decision changes nothing', async () => {
+    const held = await hold();
+    const token = held.approval.approve.split('/').at(-1)!;
+    assert.doesNotMatch(JSON.stringify(held.incident), new RegExp(token));
+    const forged = pathOf(held.approval.approve).replace(/[^/]+$/, 'y'.repeat(43));
+    await supertest(http.app()).post(forged).type('form').send({ by: 'eve' }).expect(403);
+    await supertest(http.app()).post(pathOf(held.approval.approve)).type('form').send({ by: '\u200b' }).expect(400);
+    await supertest(http.app()).get('/ir-approval/..%2F..%2Fsettings/x/approve/' + token).expect(404);
+    // A re-run while held answers 202 again, without links.
+    const again = nextMessage<OutMsg>(helper.getNode('awaiting'));
+    helper.getNode('contain').receive({ incident: held.incident });
+    const rerun = await again;
+    assert.equal(rerun.approval.approve, undefined);
+    // One save: the re-run's; the refused decisions saved nothing.
+    assert.equal(rerun.incident.revision, held.incident.revision + 1);
   });
 
   it('sends a denial to the denied output', async () => {
@@ -109,7 +131,7 @@ describe('phase-gate approvals over HTTP', () => {
     const msg = await nextMessage<OutMsg>(helper.getNode('denied'), 5000);
     assert.equal(msg.approval.decision, 'expired');
     assert.equal(msg.incident.holds[0].state, 'expired');
-    await supertest(http.app()).post(pathOf(held.approval.approve)).type('form').send({ by: 'alice' }).expect(409);
+    await supertest(http.app()).post(pathOf(held.approval.approve)).type('form').send({ by: 'alice' }).expect(410);
   });
 
   it('fires an SLA breach when the incident stays too long in the phase', async () => {

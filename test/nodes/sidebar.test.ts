@@ -4,6 +4,7 @@ import type { Incident, TimelineEntry } from '../../core/model/types';
 import { ALL_NODES, helper, nextMessage, type FlowNode } from '../helpers/node-red';
 import type { NodeModule } from 'node-red-node-test-helper';
 import { wazuhAlert } from '../helpers/payloads';
+import { activeStores } from '../../nodes/common/store';
 
 // The plugin's runtime half, as Node-RED loads it. The helper stubs the plugin registry, so
 // loading it like a node module registers its admin routes on the helper's RED.httpAdmin.
@@ -12,7 +13,7 @@ const sidebarPlugin = require(path.resolve(__dirname, '..', '..', 'plugins', 'in
 interface HoldView { id: string; state: string; phaseLabel: string; gateDeployed: boolean; decidedBy?: string; reason?: string; links?: unknown; tokenHashes?: unknown }
 type IncidentView = Omit<Incident, 'holds'> & { holds: HoldView[]; frameworkLabel?: string; phaseLabel?: string };
 interface Summary { id: string; title: string; severity: string; status: string; owner?: string; frameworkLabel?: string; phaseLabel?: string; pendingHolds: number; alertCount: number; createdAt: string }
-interface ListAnswer { incidents: Summary[]; stores: number }
+interface ListAnswer { incidents: Summary[]; total: number; limit: number; stores: number }
 interface ActionAnswer { message: string; incident: IncidentView }
 interface ErrorAnswer { error: { code: string; message: string } }
 interface OutMsg { incident: Incident; approval: { holdId: string; decidedBy?: string } }
@@ -94,11 +95,77 @@ describe('incident sidebar admin routes', () => {
     assert.equal(((await helper.request().get('/ir/incidents?state=all').expect(200)).body as ListAnswer).incidents.length, 2);
   });
 
+  it('"open" means still being handled: a playbook-resolved incident is listed under "resolved"', async () => {
+    const { incident } = await heldIncident();
+    const second = (await hold('203.0.113.99')).incident;
+    const [store] = activeStores();
+    await store.update(second.id, (latest) => { latest.status = 'resolved'; });
+    const ids = async (query: string) => ((await helper.request().get(`/ir/incidents${query}`).expect(200)).body as ListAnswer).incidents.map((i) => i.id);
+    assert.deepEqual(await ids(''), [incident.id]);
+    assert.deepEqual(await ids('?state=open'), [incident.id]);
+    assert.deepEqual(await ids('?state=resolved'), [second.id]);
+    assert.deepEqual(await ids('?state=closed'), []);
+    assert.deepEqual(await ids('?state=all'), [second.id, incident.id]);
+  });
+
+  it('filters by text on the server (title, id, observable values, owner) and tells the total when capped', async () => {
+    const { incident } = await heldIncident();
+    const second = (await hold('203.0.113.99')).incident;
+    await act(incident.id, 'assign', { owner: 'Alice Analyst' }).expect(200);
+    const list = async (query: string) => (await helper.request().get(`/ir/incidents?${query}`).expect(200)).body as ListAnswer;
+    assert.deepEqual((await list('q=203.0.113.99')).incidents.map((i) => i.id), [second.id], 'an observable value');
+    assert.deepEqual((await list('q=alice%20ANALYST')).incidents.map((i) => i.id), [incident.id], 'the owner, any case');
+    assert.deepEqual((await list(`q=${incident.id.toLowerCase()}`)).incidents.map((i) => i.id), [incident.id], 'the id');
+    const byTitle = await list(`q=${encodeURIComponent(incident.title.slice(2, 12).toUpperCase())}`);
+    assert.equal(byTitle.total, 2, 'both share the title');
+    assert.equal((await list('q=nothing-like-this')).total, 0);
+    assert.deepEqual(await list('q=%20%20'), { ...(await list('')) }, 'a blank q filters nothing');
+    const capped = await list('limit=1');
+    assert.deepEqual(capped.incidents.map((i) => i.id), [second.id]);
+    assert.equal(capped.total, 2);
+    assert.equal(capped.limit, 1);
+    assert.equal((await list('')).limit, 200);
+  });
+
+  it('refuses cross-site browser requests on every route, and lets same-origin and non-browser ones through', async () => {
+    const { incident } = await heldIncident();
+    const id = incident.id;
+    const routes = [
+      () => helper.request().get('/ir/incidents'),
+      () => helper.request().get(`/ir/incidents/${id}`),
+      () => helper.request().post(`/ir/incidents/${id}/note`).send({ text: 'from evil.example' }),
+      () => helper.request().post(`/ir/incidents/${id}/approve`).send({ holdId: 'x', reason: 'from evil.example' }),
+    ];
+    const refusedHeaders: Array<Record<string, string>> = [
+      { 'Sec-Fetch-Site': 'cross-site' },
+      { 'Sec-Fetch-Site': 'same-site' },
+      { Origin: 'https://evil.example' },
+      { Origin: 'http://127.0.0.1:1' },
+      { Origin: 'null' },
+      { Origin: 'http://localhost', Host: 'localhost:1880' },
+    ];
+    for (const route of routes) {
+      for (const headers of refusedHeaders) {
+        const res = await route().set(headers).expect(403).expect('content-type', /json/);
+        assert.equal((res.body as ErrorAnswer).error.code, 'cross-site', JSON.stringify(headers));
+        assert.ok((res.body as ErrorAnswer).error.message);
+      }
+    }
+    // The editor's own requests: same origin (the Host it was served from), or Sec-Fetch-Site same-origin / none.
+    await helper.request().get('/ir/incidents').set({ 'Sec-Fetch-Site': 'same-origin' }).expect(200);
+    await helper.request().get('/ir/incidents').set({ 'Sec-Fetch-Site': 'none' }).expect(200);
+    await helper.request().get(`/ir/incidents/${id}`).set({ Origin: 'http://editor.example:1880', Host: 'editor.example:1880' }).expect(200);
+    await helper.request().get('/ir/incidents').set({ Origin: 'http://editor.example', Host: 'editor.example:80' }).expect(200);
+    await act(id, 'note', { text: 'from the editor' }).set({ Origin: 'https://EDITOR.example', Host: 'editor.example', 'Sec-Fetch-Site': 'same-origin' }).expect(200);
+    const stored = ((await helper.request().get(`/ir/incidents/${id}`).expect(200)).body as { incident: IncidentView }).incident;
+    assert.deepEqual(editorEntries(stored).map((e) => e.summary), ['Note by editor: from the editor'], 'nothing cross-site reached the incident');
+  });
+
   it('answers 400 to unknown filters', async () => {
     await helper.load(modules, flow());
     for (const [query, message] of [
       ['state=pending', /unknown state "pending"/], ['severity=urgent', /unknown severity "urgent"/],
-      ['limit=0', /limit must be a whole number/], ['limit=abc', /limit/], ['state=open&state=all', /give state once/],
+      ['limit=0', /limit must be a whole number/], ['q=' + 'x'.repeat(201), /q is longer than 200/], ['limit=abc', /limit/], ['state=open&state=all', /give state once/],
     ] as const) {
       const res = await helper.request().get(`/ir/incidents?${query}`).expect(400);
       assert.equal((res.body as ErrorAnswer).error.code, 'bad-request');
@@ -108,7 +175,7 @@ describe('incident sidebar admin routes', () => {
 
   it('says when no deployed node uses an incident store', async () => {
     await helper.load(modules, [{ id: 'tab', type: 'tab' }, { id: 'h', type: 'helper', z: 'tab' }]);
-    assert.deepEqual((await helper.request().get('/ir/incidents').expect(200)).body, { incidents: [], stores: 0 });
+    assert.deepEqual((await helper.request().get('/ir/incidents').expect(200)).body, { incidents: [], total: 0, limit: 200, stores: 0 });
   });
 
   it('shows one incident: summary, observables, holds without their link tokens, timeline', async () => {
@@ -125,11 +192,12 @@ describe('incident sidebar admin routes', () => {
     assert.equal(h.state, 'pending');
     assert.equal(h.phaseLabel, 'Containment, Eradication and Recovery');
     assert.equal(h.gateDeployed, true);
-    // The links carry single-use tokens that decide the hold: a reader of the editor must not get them.
-    assert.equal(h.links, undefined);
-    assert.equal(h.tokenHashes, undefined);
-    const token = held.incident.holds[0].links.approve.split('/').pop()!;
+    // The links carry single-use tokens that decide the hold: a reader of the editor must not
+    // get them (the incident keeps only their hashes, which the sidebar does not show either).
+    assert.equal((h as { tokens?: unknown }).tokens, undefined);
+    const token = (held.approval as unknown as { approve: string }).approve.split('/').pop()!;
     assert.doesNotMatch(res.text, new RegExp(token));
+    assert.doesNotMatch(JSON.stringify(held.incident), new RegExp(token));
     assert.ok(incident.alerts.every((a) => !('raw' in a)));
   });
 

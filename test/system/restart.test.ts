@@ -82,7 +82,7 @@ describe('restarts in the middle of an approval and of a timer (Node-RED CLI)', 
     const running = nodeRed;
     await waitFor(() => /denied or expired[\s\S]*expired/.test(running.output()), 15_000, 'the expiry to fire after the restart');
     const page = await fetch(approval.approve);
-    assert.equal(page.status, 409);
+    assert.equal(page.status, 410);
     // Once: the handled timer is gone, so a further restart does not fire it again.
     await nodeRed.stop();
     nodeRed = await startNodeRed(userDir);

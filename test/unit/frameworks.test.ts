@@ -29,9 +29,10 @@ describe('frameworks', () => {
     assert.equal(inc.phases.length, 5);
     assert.ok(inc.phases.slice(0, 4).every((p) => p.leftAt));
     assert.deepEqual(inc.metrics.phaseDurationsMs, { 'detection-analysis': 120_000, 'containment-eradication-recovery': 120_000 });
-    // Entering containment is not being contained: that milestone comes with resolution here.
+    // Entering containment is not being contained: only a containment step marks that.
     assert.equal(inc.metrics.timeToAcknowledgeMs, 60_000);
-    assert.equal(inc.metrics.timeToContainMs, 300_000);
+    assert.equal(inc.metrics.timeToContainMs, undefined);
+    assert.equal(inc.metrics.timeToResolveMs, 300_000);
   });
 
   it('refuse skipping a phase, leaving the final one and unknown phases, with the reason', () => {

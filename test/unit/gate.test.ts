@@ -33,28 +33,35 @@ describe('phase-gate logic: approvals, SLA and report', () => {
     assert.equal(needsApproval({ ...policy, mode: 'severity', minSeverity: 'high' }, incident({ severity: 'critical' })), true);
   });
 
-  it('holds with two unguessable single-use links and keeps only their hashes', () => {
+  it('holds with two unguessable single-use links and stores only their hashes', () => {
     const inc = incident();
-    const hold = createHold(inc, gate, 'containment-eradication-recovery', policy, 'https://nr.example.org/', new Date('2026-03-01T10:00:00Z'));
-    assert.match(hold.links.approve, new RegExp(`^https://nr\\.example\\.org/ir-approval/${inc.id}/${hold.id}/approve/[A-Za-z0-9_-]{43}$`));
-    assert.notEqual(tokenOf(hold.links.approve), tokenOf(hold.links.deny));
+    const { hold, links } = createHold(inc, gate, 'containment-eradication-recovery', policy, 'https://nr.example.org/', new Date('2026-03-01T10:00:00Z'));
+    assert.match(links.approve!, new RegExp(`^https://nr\\.example\\.org/ir-approval/${inc.id}/${hold.id}/approve/[A-Za-z0-9_-]{43}$`));
+    assert.notEqual(tokenOf(links.approve!), tokenOf(links.deny!));
     assert.equal(hold.expiresAt, '2026-03-01T10:01:00.000Z');
-    assert.ok(!JSON.stringify(hold.tokenHashes).includes(tokenOf(hold.links.approve)));
+    const stored = JSON.stringify(inc);
+    assert.ok(!stored.includes(tokenOf(links.approve!)) && !stored.includes(tokenOf(links.deny!)), 'a token is stored');
+    assert.deepEqual(hold.tokens.map((t) => t.decision), ['approve', 'deny']);
     assert.deepEqual(incidentErrors(inc), []);
   });
 
-  it('refuses forged, swapped, replayed and expired tokens, and people not on the list', () => {
+  it('refuses forged, swapped, replayed and expired tokens; an approver link names its approver', () => {
     const inc = incident();
     const now = new Date('2026-03-01T10:00:00Z');
-    const hold = createHold(inc, gate, 'containment-eradication-recovery', { ...policy, approvers: ['Alice@Example.org'] }, 'http://x', now);
-    const approve = tokenOf(hold.links.approve);
-    const deny = tokenOf(hold.links.deny);
-    assert.equal((checkDecision(inc, hold.id, 'approve', 'A'.repeat(43), 'alice@example.org', now) as { code: string }).code, 'forbidden');
-    assert.equal((checkDecision(inc, hold.id, 'approve', deny, 'alice@example.org', now) as { code: string }).code, 'forbidden');
-    assert.equal((checkDecision(inc, hold.id, 'approve', approve, 'mallory', now) as { code: string }).code, 'not-approver');
-    assert.equal((checkDecision(inc, 'nope', 'approve', approve, 'alice@example.org', now) as { code: string }).code, 'not-found');
-    assert.equal((checkDecision(inc, hold.id, 'approve', approve, 'alice@example.org', new Date('2026-03-01T10:01:00Z')) as { code: string }).code, 'expired');
-    assert.equal(checkDecision(inc, hold.id, 'approve', approve, ' ALICE@example.org ', now).ok, true);
+    const { hold, links } = createHold(inc, gate, 'containment-eradication-recovery', { ...policy, approvers: ['Alice@Example.org', 'bob'] }, 'http://x', now);
+    assert.equal(links.approve, undefined, 'with approvers, only personal links');
+    const alice = links.approvers!.find((l) => l.approver === 'Alice@Example.org')!;
+    const approve = tokenOf(alice.approve);
+    const deny = tokenOf(alice.deny);
+    assert.equal((checkDecision(inc, hold.id, 'approve', 'A'.repeat(43), 'x', now) as { code: string }).code, 'forbidden');
+    assert.equal((checkDecision(inc, hold.id, 'approve', deny, 'x', now) as { code: string }).code, 'forbidden');
+    assert.equal((checkDecision(inc, 'nope', 'approve', approve, 'x', now) as { code: string }).code, 'not-found');
+    assert.equal((checkDecision(inc, hold.id, 'approve', approve, 'x', new Date('2026-03-01T10:01:00Z')) as { code: string }).code, 'expired');
+    const ok = checkDecision(inc, hold.id, 'approve', approve, 'mallory typed this', now);
+    assert.equal(ok.ok && ok.approver, 'Alice@Example.org');
+    // An editor user (no token) must be on the list.
+    assert.equal((checkDecision(inc, hold.id, 'approve', undefined, 'mallory', now) as { code: string }).code, 'not-approver');
+    assert.equal(checkDecision(inc, hold.id, 'approve', undefined, ' ALICE@example.org ', now).ok, true);
   });
 
   it('holds once, then the first decision wins and approve enters the phase', () => {
@@ -70,14 +77,16 @@ describe('phase-gate logic: approvals, SLA and report', () => {
     assert.equal(again.fresh, false);
     assert.equal(inc.phase, 'detection-analysis');
 
-    const approved = applyDecision(inc, held.hold.id, 'approve', tokenOf(held.hold.links.approve), 'alice', 'host isolated first', gate, cfg);
+    const links = held.links!;
+    assert.equal(again.links, undefined, 'links are handed out once');
+    const approved = applyDecision(inc, held.hold.id, 'approve', tokenOf(links.approve!), 'alice', 'host isolated first', gate, cfg);
     assert.equal(approved.kind, 'approved');
     assert.equal(inc.phase, 'containment-eradication-recovery');
     assert.equal(inc.status, 'acknowledged');
-    const denyLater = applyDecision(inc, held.hold.id, 'deny', tokenOf(held.hold.links.deny), 'bob', '', gate, cfg);
+    const denyLater = applyDecision(inc, held.hold.id, 'deny', tokenOf(links.deny!), 'bob', '', gate, cfg);
     assert.equal(denyLater.kind, 'rejected');
     if (denyLater.kind === 'rejected') assert.match(denyLater.check.message, /already approved by alice/);
-    const replay = applyDecision(inc, held.hold.id, 'approve', tokenOf(held.hold.links.approve), 'alice', '', gate, cfg);
+    const replay = applyDecision(inc, held.hold.id, 'approve', tokenOf(links.approve!), 'alice', '', gate, cfg);
     assert.equal(replay.kind, 'rejected');
     const entry = inc.timeline.find((e) => e.action === 'approval-granted')!;
     assert.equal(entry.details?.decidedBy, 'alice');
@@ -91,13 +100,13 @@ describe('phase-gate logic: approvals, SLA and report', () => {
     const cfg = config('containment-eradication-recovery', { approval: policy });
     const first = applyGate(inc, gate, cfg);
     if (first.kind !== 'held') throw new Error('not held');
-    assert.equal(applyDecision(inc, first.hold.id, 'deny', tokenOf(first.hold.links.deny), 'bob', 'false positive', gate, cfg).kind, 'denied');
+    assert.equal(applyDecision(inc, first.hold.id, 'deny', tokenOf(first.links!.deny!), 'bob', 'false positive', gate, cfg).kind, 'denied');
     assert.equal(inc.phase, 'detection-analysis');
     const second = applyGate(inc, gate, cfg);
     if (second.kind !== 'held') throw new Error('not held');
     assert.equal(second.fresh, true);
-    assert.equal(applyExpiry(inc, second.hold.id, gate)?.state, 'expired');
-    assert.equal(applyExpiry(inc, second.hold.id, gate), undefined, 'expires once');
+    assert.equal(applyExpiry(inc, second.hold.id, gate, cfg)?.state, 'expired');
+    assert.equal(applyExpiry(inc, second.hold.id, gate, cfg), undefined, 'expires once');
     assert.deepEqual(inc.timeline.map((e) => e.action).filter((a) => a.startsWith('approval')), ['approval-requested', 'approval-denied', 'approval-requested', 'approval-expired']);
   });
 
@@ -106,10 +115,12 @@ describe('phase-gate logic: approvals, SLA and report', () => {
     const result = applyGate(inc, gate, config('detection-analysis', { slaMs: { high: 3_600_000 } }), new Date('2026-03-01T10:00:00Z'));
     assert.equal(result.kind === 'passed' && result.slaDueAt, '2026-03-01T11:00:00.000Z');
     const enteredAt = inc.phases.at(-1)!.enteredAt;
-    assert.equal(applySlaCheck(inc, 'detection-analysis', enteredAt, gate), true);
+    const slaCfg = config('detection-analysis');
+    assert.equal(applySlaCheck(inc, 'detection-analysis', enteredAt, gate, slaCfg), true);
+    assert.match(inc.timeline.at(-1)!.summary, /still in "Detection and Analysis"/);
     assert.equal((inc.metrics.slaBreaches as unknown[]).length, 1);
     applyGate(inc, gate, config('containment-eradication-recovery'));
-    assert.equal(applySlaCheck(inc, 'detection-analysis', enteredAt, gate), false, 'left the phase in time');
+    assert.equal(applySlaCheck(inc, 'detection-analysis', enteredAt, gate, slaCfg), false, 'left the phase in time');
     assert.equal(applyGate(incident({ severity: 'low' }), gate, config('detection-analysis', { slaMs: { high: 1 } })).kind === 'passed', true);
   });
 
@@ -127,16 +138,25 @@ describe('phase-gate logic: approvals, SLA and report', () => {
     assert.match(md, /^# Post-incident report: sshd: brute force/);
     assert.match(md, /\| Framework \| NIST SP 800-61 Rev\. 2/);
     assert.match(md, /Time to acknowledge: 1 min 0 s/);
-    assert.match(md, /Time to contain: 1 h 5 min/);
+    assert.match(md, /Time to contain: not contained/);
     assert.match(md, /Time to resolve: 1 h 5 min/);
     assert.match(md, /\| Detection and Analysis \| .* \| 4 min 0 s \|/);
     assert.match(md, /would post to #soc \*\(dry-run: nothing was changed\)\*/);
-    assert.match(md, /\| ip \| `198\.51\.100\.7` \| source \| unknown \|/);
+    assert.match(md, /\| ip \| 198\.51\.100\.7 \| source \| unknown \|/);
+    assert.match(md, /1 playbook step\(s\): 0 ran, 1 in dry-run \(nothing changed\), 0 skipped, 0 failed/);
     assert.match(md, /1\. Exactly what happened, and at what times\?/);
     const json = report.json as { summary: { id: string }; actions: Array<{ dryRun: boolean }>; lessonsLearned: string[] };
     assert.equal(json.summary.id, inc.id);
     assert.equal(json.actions.filter((a) => a.dryRun).length, 1);
     assert.deepEqual(json.lessonsLearned, LESSONS_LEARNED_QUESTIONS);
     assert.equal(buildReport(inc, undefined).json.summary !== undefined, true);
+  });
+
+  it('keeps attacker text in the report plain: no HTML, links or broken code spans', () => {
+    const inc = incident({ title: '<img src=x onerror=alert(1)> `x` [click](http://evil) | *boom*' });
+    inc.observables.push({ type: 'url', value: 'http://a`b<script>', roles: [], tags: [] });
+    const md = buildReport(inc, nist).markdown;
+    assert.doesNotMatch(md, /<img|<script/);
+    assert.match(md, /^# Post-incident report: &lt;img src=x onerror=alert\(1\)&gt; \\`x\\` \\\[click\\\]\(http:\/\/evil\) \\\| \\\*boom\\\*/);
   });
 });

@@ -65,7 +65,7 @@ describe('alert intake: grouping and resolutions', () => {
     assert.equal(joined.outcome, 'duplicate');
   });
 
-  it('groups a re-delivery into a resolved incident, but opens a new one for a new firing', async () => {
+  it('groups a re-delivery and a storm into a resolved incident, but opens a new one for an escalation', async () => {
     const first = await ingestAlert(store, alert({ id: 'evt-1' }), { node });
     if (first.outcome !== 'new') throw new Error('expected a new incident');
     await store.update(first.incident.id, (inc) => { inc.status = 'resolved'; });
@@ -74,10 +74,24 @@ describe('alert intake: grouping and resolutions', () => {
     // Same content, no source id: still the same alert.
     const sameContent = await ingestAlert(store, alert({ id: 'generated-2' }), { node });
     assert.equal(sameContent.outcome, 'duplicate');
+    // The storm of the same alert joins the resolved incident; an escalation opens a new one.
+    const storm = await ingestAlert(store, alert({ id: 'evt-3', timestamp: '2026-03-01T10:00:30.000Z' }), { node });
+    assert.equal(storm.outcome, 'duplicate');
     const escalated = await ingestAlert(store, alert({ id: 'evt-2', severity: 'critical', timestamp: '2026-03-01T10:01:00.000Z' }), { node });
     assert.equal(escalated.outcome, 'new');
     if (escalated.outcome !== 'new') return;
     assert.notEqual(escalated.incident.id, first.incident.id);
     assert.equal(escalated.incident.severity, 'critical');
+  });
+
+  it('finds an older incident of the key for a late re-delivery', async () => {
+    const a = await ingestAlert(store, alert({ id: 'A', severity: 'low' }), { node });
+    if (a.outcome !== 'new') throw new Error('expected new');
+    await store.update(a.incident.id, (inc) => { inc.status = 'resolved'; });
+    const b = await ingestAlert(store, alert({ id: 'B', severity: 'critical', timestamp: '2026-03-01T10:02:00.000Z' }), { node });
+    assert.equal(b.outcome, 'new');
+    const again = await ingestAlert(store, alert({ id: 'A', severity: 'low' }), { node });
+    assert.equal(again.outcome, 'duplicate');
+    if (again.outcome === 'duplicate') assert.equal(again.incident.id, a.incident.id);
   });
 });

@@ -90,6 +90,9 @@ describe('incident model', () => {
       assert.equal(inc.metrics.timeToAcknowledgeMs, 60_000);
       assert.equal(inc.metrics.timeToContainMs, 60_000);
       assert.equal(inc.metrics.timeToResolveMs, 120_000);
+      const uncontained = incident();
+      setStatus(uncontained, 'resolved', new Date(created + 30_000));
+      assert.equal(uncontained.metrics.timeToContainMs, undefined, 'resolved without a containment');
       assert.equal(inc.status, 'closed');
     });
   });
