@@ -3,8 +3,10 @@
 // run inside store.update, possibly again after a revision conflict, so they depend only on
 // their arguments) and records who did what in the timeline.
 
+import { getFramework } from '../frameworks';
 import { isDone, setStatus } from '../model/incident';
 import { appendTimeline } from '../model/timeline';
+import { buildReport } from '../report/report';
 import { SEVERITIES, type Incident, type NodeRef, type Severity, type TimelineEntry } from '../model/types';
 
 export const RESOLUTIONS = ['resolved', 'false-positive'] as const;
@@ -57,6 +59,16 @@ function actor(context: ActionContext): string {
 
 function record(incident: Incident, context: ActionContext, action: string, summary: string, details?: Record<string, unknown>): TimelineEntry {
   return appendTimeline(incident, { node: editorActor(actor(context)), action, outcome: 'ok', summary, details, at: context.now });
+}
+
+/**
+ * The post-incident report is a snapshot taken when the closing phase was entered: after an
+ * analyst closes or reopens the incident it is built again, so it tells the closure (or the
+ * reopening), its reason and the status as they are now.
+ */
+function refreshReport(incident: Incident, context: ActionContext): void {
+  if (!incident.report) return;
+  incident.report = buildReport(incident, incident.framework ? getFramework(incident.framework) : undefined, context.now);
 }
 
 function notClosed(incident: Incident, what: string): void {
@@ -119,7 +131,9 @@ export function closeIncident(incident: Incident, resolution: unknown, reason: u
   setStatus(incident, 'closed', context.now);
   incident.resolution = resolution;
   const as = resolution === 'false-positive' ? 'a false positive' : 'resolved';
-  return record(incident, context, 'closed', `${user} closed the incident as ${as}${why ? `: ${why}` : ''}`, { resolution, reason: why || null, from });
+  const entry = record(incident, context, 'closed', `${user} closed the incident as ${as}${why ? `: ${why}` : ''}`, { resolution, reason: why || null, from });
+  refreshReport(incident, context);
+  return entry;
 }
 
 /** Opens a closed (or playbook-resolved) incident again; the first-time metrics stay. */
@@ -130,7 +144,9 @@ export function reopenIncident(incident: Incident, reason: unknown, context: Act
   const from = incident.status;
   setStatus(incident, 'open', context.now);
   delete incident.resolution;
-  return record(incident, context, 'reopened', `${user} reopened the incident${why ? `: ${why}` : ''}`, { from, reason: why || null });
+  const entry = record(incident, context, 'reopened', `${user} reopened the incident${why ? `: ${why}` : ''}`, { from, reason: why || null });
+  refreshReport(incident, context);
+  return entry;
 }
 
 /** The actions an incident itself takes; approving or denying a hold belongs to its phase-gate. */

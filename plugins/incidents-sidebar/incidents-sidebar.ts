@@ -237,6 +237,9 @@ function hostPort(value: string, scheme = 'http:'): string | undefined {
 function crossSiteReason(headers: Request['headers']): string | undefined {
   const fetchSite = headers['sec-fetch-site'];
   if (fetchSite === 'cross-site' || fetchSite === 'same-site') return `requests from another site are refused (Sec-Fetch-Site: ${fetchSite})`;
+  // The browser vouches for the editor's own requests (no page can set this header): trusted even
+  // when a reverse proxy rewrote the Host header. Older browsers without it get the Origin check.
+  if (fetchSite === 'same-origin') return undefined;
   const origin = headers.origin;
   if (origin === undefined) return undefined;
   const host = headers.host;

@@ -157,6 +157,8 @@ describe('incident sidebar admin routes', () => {
     await helper.request().get(`/ir/incidents/${id}`).set({ Origin: 'http://editor.example:1880', Host: 'editor.example:1880' }).expect(200);
     await helper.request().get('/ir/incidents').set({ Origin: 'http://editor.example', Host: 'editor.example:80' }).expect(200);
     await act(id, 'note', { text: 'from the editor' }).set({ Origin: 'https://EDITOR.example', Host: 'editor.example', 'Sec-Fetch-Site': 'same-origin' }).expect(200);
+    // Behind a reverse proxy that rewrites Host, the browser's Sec-Fetch-Site: same-origin still vouches for the editor.
+    await helper.request().get('/ir/incidents').set({ Origin: 'https://editor.example', Host: '127.0.0.1:1880', 'Sec-Fetch-Site': 'same-origin' }).expect(200);
     const stored = ((await helper.request().get(`/ir/incidents/${id}`).expect(200)).body as { incident: IncidentView }).incident;
     assert.deepEqual(editorEntries(stored).map((e) => e.summary), ['Note by editor: from the editor'], 'nothing cross-site reached the incident');
   });

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -75,9 +77,9 @@ function id(): string {
  * A flow of our own: an inject (triggered through the admin API) → alert-in → Detection and
  * Analysis → Containment held for approval. The example flow may change; this one is ours.
  */
-function heldFlow(): { flow: Record<string, unknown>; injectId: string } {
+function heldFlow(srcip = '192.0.2.200'): { flow: Record<string, unknown>; injectId: string } {
   const [inject, alertIn, detect, contain] = [id(), id(), id(), id()];
-  const alert = { ...wazuhAlert('192.0.2.200', '1718000999.42'), rule: { level: 12, description: 'Sidebar test: held before containment', id: '5712' } };
+  const alert = { ...wazuhAlert(srcip, '1718000999.42'), rule: { level: 12, description: 'Sidebar test: held before containment', id: '5712' } };
   return {
     injectId: inject,
     flow: {
@@ -120,8 +122,8 @@ class Client {
   }
 
   /** Deploys our held-for-approval flow beside the example and sends one alert through it. */
-  async heldIncident(): Promise<Summary> {
-    const { flow, injectId } = heldFlow();
+  async heldIncident(srcip?: string): Promise<Summary> {
+    const { flow, injectId } = heldFlow(srcip);
     const added = await this.request('POST', '/flow', flow);
     assert.equal(added.status, 200, JSON.stringify(added.json));
     let found: Summary | undefined;
@@ -213,7 +215,8 @@ async function showEveryOutcome(page: Page, incidentId: string, name: string): P
   });
   await page.locator('.ir-incidents-back').click();
   await page.locator('.ir-incidents-row', { hasText: HOSTILE_TITLE }).first().click();
-  await page.locator('.ir-incidents-outcome-dry-run').waitFor({ timeout: 10_000 });
+  // The rewritten answer is shown (the example flow's own dry-run entries may be there as well).
+  await page.locator('.ir-incidents-entry-summary', { hasText: 'integration not shipped yet' }).waitFor({ timeout: 10_000 });
   for (const outcome of ['dry-run', 'skipped', 'error']) {
     assert.equal(await page.locator(`.ir-incidents-outcome-${outcome} .ir-incidents-outcome`).first().textContent(), outcome, `${outcome} is not marked`);
   }
@@ -274,6 +277,46 @@ describe('the incident sidebar (Node-RED CLI + Chromium)', () => {
       assert.equal(entry.action, 'owner-assigned');
     });
 
+    it('refuses a page of another origin (another port of 127.0.0.1) that fetches the routes', async () => {
+      const client = new Client(nodeRed!);
+      const item = (await client.list()).find((i) => i.title === HOSTILE_TITLE)!;
+      assert.ok(item);
+      const before = await client.incident(item.id);
+      // Any web page the analyst visits: here one served from another port.
+      const server = http.createServer((_req, res) => { res.writeHead(200, { 'content-type': 'text/html' }); res.end('<!doctype html><title>elsewhere</title>'); });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const page = await browser!.newPage();
+      try {
+        await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+        const results = await page.evaluate(async ({ base, incidentId }) => {
+          const attempt = async (url: string, init?: RequestInit) => {
+            try {
+              const res = await fetch(url, init);
+              return { status: res.status, body: await res.text() };
+            } catch (err) {
+              return { status: 0, body: String(err) };
+            }
+          };
+          return [
+            await attempt(`${base}/ir/incidents?state=all`),
+            await attempt(`${base}/ir/incidents/${incidentId}`),
+            await attempt(`${base}/ir/incidents/${incidentId}/note`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'from another site' }) }),
+          ];
+        }, { base: nodeRed!.url, incidentId: item.id });
+        for (const result of results) {
+          // Refused by the route (403, readable as Node-RED allows any origin), or by the browser.
+          assert.ok(result.status === 403 || result.status === 0, JSON.stringify(result));
+          assert.doesNotMatch(result.body, new RegExp(item.id), 'the page read the incident');
+        }
+        assert.match(results[0].body, /"code":"cross-site"/);
+      } finally {
+        await page.close();
+        await new Promise((resolve) => server.close(resolve));
+      }
+      const after = await client.incident(item.id);
+      assert.equal(after.revision, before.revision, 'the cross-site note reached the incident');
+    });
+
     it('shows the incident posted to /ir/nist in the sidebar, escaped, and adds a note through the UI', async () => {
       const client = new Client(nodeRed!);
       await client.heldIncident();
@@ -284,10 +327,42 @@ describe('the incident sidebar (Node-RED CLI + Chromium)', () => {
         await openEditor(page, nodeRed!.url);
         await widenSidebar(page);
         await openIncidentsTab(page);
+        // "Open" is what is still being handled: the held incident, not the one the example flow resolved.
+        await page.locator('.ir-incidents-row', { hasText: 'Sidebar test: held before containment' }).first().waitFor({ timeout: 10_000 });
+        assert.equal(await page.locator('.ir-incidents-row', { hasText: HOSTILE_TITLE }).count(), 0, 'a resolved incident is listed as open');
+        await page.locator('.ir-incidents-toolbar select.ir-incidents-select').selectOption('resolved');
         const row = page.locator('.ir-incidents-row', { hasText: HOSTILE_TITLE });
         await row.waitFor({ timeout: 10_000 });
+        assert.equal(await page.locator('.ir-incidents-row', { hasText: 'Sidebar test: held before containment' }).count(), 0);
+        await page.locator('.ir-incidents-toolbar select.ir-incidents-select').selectOption('all');
+        await page.locator('.ir-incidents-row', { hasText: 'Sidebar test: held before containment' }).first().waitFor({ timeout: 10_000 });
         assert.ok(await page.locator('.ir-incidents-row', { hasText: 'Sidebar test: held before containment' }).count() >= 1);
         await shoot(page, 'sidebar-light-list');
+
+        // More incidents than the list shows: the sidebar says so (the answer is rewritten to say 500).
+        const isList = (url: URL) => url.pathname.endsWith('/ir/incidents');
+        await page.route(isList, async (route) => {
+          const answer = await route.fetch();
+          const body = (await answer.json()) as { incidents: Summary[]; total: number };
+          await route.fulfill({ response: answer, json: { ...body, total: 500 } });
+        });
+        await page.locator('.ir-incidents-toolbar .ir-incidents-refresh').first().click();
+        const count = page.locator('.ir-incidents-count');
+        await count.waitFor({ state: 'visible', timeout: 10_000 });
+        assert.match((await count.textContent()) ?? '', /^Showing \d+ of 500/);
+        await page.unroute(isList);
+        // The text filter is the runtime's: an observable value finds its incident.
+        // The search box reacts to keys, as when typed.
+        await page.locator('.ir-incidents-search input').fill('203.0.113.61');
+        await page.locator('.ir-incidents-search input').press('End');
+        await page.waitForFunction((title) => {
+          const rows = Array.from(document.querySelectorAll('.ir-incidents-row-title'));
+          return rows.length > 0 && rows.every((r) => r.textContent === title);
+        }, HOSTILE_TITLE, { timeout: 10_000 });
+        assert.equal(await count.isVisible(), false, 'not capped any more');
+        await page.locator('.ir-incidents-search input').fill('');
+        await page.locator('.ir-incidents-search input').press('End');
+        await page.locator('.ir-incidents-row', { hasText: 'Sidebar test: held before containment' }).first().waitFor({ timeout: 10_000 });
 
         await row.click();
         const title = page.locator('.ir-incidents-title');
@@ -387,6 +462,7 @@ describe('the incident sidebar (Node-RED CLI + Chromium)', () => {
         assert.equal(background, '#1b1b23', 'the dark stylesheet is not applied');
         await widenSidebar(page);
         await openIncidentsTab(page);
+        await page.locator('.ir-incidents-toolbar select.ir-incidents-select').selectOption('all');
         await page.locator('.ir-incidents-row', { hasText: HOSTILE_TITLE }).waitFor({ timeout: 10_000 });
         await shoot(page, 'sidebar-dark-list');
         const hostile = (await alice.list()).find((i) => i.title === HOSTILE_TITLE)!;
@@ -407,6 +483,25 @@ describe('the incident sidebar (Node-RED CLI + Chromium)', () => {
         assert.equal(stored.holds[0].state, 'approved');
         assert.equal(stored.holds[0].decidedBy, 'alice');
         assert.equal(stored.phase, 'containment-eradication-recovery', 'the gate continued the flow');
+      } finally {
+        await page.close();
+      }
+    });
+
+    it('disables the actions for a read-only login, with a tooltip', async () => {
+      // A pending hold of its own (the test before approved its one): another source, another incident.
+      await new Client(nodeRed!, await token('alice')).heldIncident('192.0.2.201');
+      const page = await browser!.newPage({ viewport: { width: 1400, height: 900 } });
+      try {
+        await openEditor(page, `${nodeRed!.url}/?access_token=${await token('rob')}`);
+        await openIncidentsTab(page);
+        await page.locator('.ir-incidents-row', { hasText: 'Sidebar test: held before containment' }).first().click();
+        await page.locator('.ir-incidents-hold-pending .ir-incidents-approve').waitFor({ timeout: 10_000 });
+        for (const selector of ['.ir-incidents-action-note', '.ir-incidents-action-assign', '.ir-incidents-action-close', '.ir-incidents-hold-pending .ir-incidents-approve']) {
+          const button = page.locator(selector).first();
+          assert.equal(await button.isDisabled(), true, `${selector} is enabled for a read-only login`);
+          assert.match((await button.getAttribute('title')) ?? '', /may only read/);
+        }
       } finally {
         await page.close();
       }

@@ -5,6 +5,8 @@ import {
 } from '../../core/actions/analyst';
 import { validateIncident } from '../../core/model/validate';
 import { REDACTED } from '../../core/model/redact';
+import { getFramework } from '../../core/frameworks';
+import { buildReport } from '../../core/report/report';
 import { incident } from '../helpers/fixtures';
 
 const now = new Date('2026-03-01T10:30:01.000Z');
@@ -125,6 +127,28 @@ describe('analyst actions (incident sidebar)', () => {
     const playbookResolved = incident({ status: 'resolved' });
     reopenIncident(playbookResolved, '', alice);
     assert.equal(playbookResolved.status, 'open');
+  });
+
+  it('rebuilds the post-incident report when an incident that has one is closed or reopened', () => {
+    const inc = incident({ status: 'resolved', framework: 'nist-800-61r2' });
+    // The snapshot the final gate attached while the playbook had it resolved.
+    inc.report = buildReport(inc, getFramework('nist-800-61r2'), new Date('2026-03-01T10:20:00.000Z'));
+    assert.match(inc.report.markdown, /\| Status \| resolved \|/);
+    closeIncident(inc, 'false-positive', 'pen test by the red team', alice);
+    assert.equal(inc.report.generatedAt, now.toISOString());
+    assert.match(inc.report.markdown, /\| Status \| closed \|/);
+    assert.match(inc.report.markdown, /alice closed the incident as a false positive: pen test by the red team/);
+    assert.equal((inc.report.json.summary as { status: string }).status, 'closed');
+    const later = new Date('2026-03-01T11:00:00.000Z');
+    reopenIncident(inc, 'the attacker came back', { user: 'bob', now: later });
+    assert.equal(inc.report.generatedAt, later.toISOString());
+    assert.match(inc.report.markdown, /\| Status \| open \|/);
+    assert.match(inc.report.markdown, /bob reopened the incident: the attacker came back/);
+    validateIncident(inc);
+    // No report yet: none is made up.
+    const plain = incident();
+    closeIncident(plain, 'resolved', '', alice);
+    assert.equal(plain.report, undefined);
   });
 
   it('needs a user name and changes nothing when refused', () => {
