@@ -20,6 +20,11 @@ export interface JsonFormat {
   example: string;
   /** Cheap property checks only: runs for every record during detection. */
   detect(o: Obj): boolean;
+  /**
+   * Keys of which detect() needs at least one (as `key in o`); empty when it may match any object.
+   * Detection skips the format for a record parsed from JSON text that has none of them.
+   */
+  keys: readonly string[];
   parse(o: Obj, ctx: Ctx): NormalizedAlert;
 }
 

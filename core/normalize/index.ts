@@ -69,6 +69,25 @@ export const FORMATS: ReadonlyArray<FormatInfo> = Object.freeze(
 
 const FORMAT_IDS = new Set(FORMATS.map((f) => f.id));
 
+// One bit per key that some format's detect() needs (JsonFormat.keys); a format's mask holds its
+// keys' bits (0: tried on any record).
+const KEY_BITS = new Map<string, number>();
+const FORMAT_MASKS: readonly number[] = JSON_FORMATS.map((f) => {
+  let mask = 0;
+  for (const k of f.keys) {
+    let bit = KEY_BITS.get(k);
+    if (bit === undefined) {
+      if (KEY_BITS.size === 32) throw new Error('more detection keys than bits in a mask');
+      bit = 1 << KEY_BITS.size;
+      KEY_BITS.set(k, bit);
+    }
+    mask |= bit;
+  }
+  return mask;
+});
+// Past this many keys a record is tried against every format rather than read key by key.
+const MASK_KEYS = 32;
+
 function contextOf(options: NormalizeOptions | undefined): { ctx: Ctx; maxBytes: number; format?: string } {
   const now = options?.now instanceof Date && !Number.isNaN(options.now.getTime()) ? options.now : new Date();
   const maxBytes = options?.maxBytes !== undefined && options.maxBytes > 0 ? options.maxBytes : DEFAULT_MAX_BYTES;
@@ -109,8 +128,28 @@ function records(values: unknown[]): unknown[] {
   return out;
 }
 
-function detectJson(o: Obj): JsonFormat | undefined {
-  for (const f of JSON_FORMATS) if (f.detect(o)) return f;
+/**
+ * The first format whose detect() accepts the record. A record JSON.parse made lists, by for...in,
+ * every key that `in` finds but Object.prototype's own (which no format needs): formats needing
+ * a key it lacks are skipped without calling detect(), most of them for a generic alert.
+ */
+function detectJson(o: Obj, parsed: boolean): JsonFormat | undefined {
+  let present = -1;
+  if (parsed) {
+    present = 0;
+    let n = 0;
+    for (const k in o) {
+      if (++n > MASK_KEYS) {
+        present = -1;
+        break;
+      }
+      present |= KEY_BITS.get(k) ?? 0;
+    }
+  }
+  for (let i = 0; i < JSON_FORMATS.length; i++) {
+    const mask = FORMAT_MASKS[i];
+    if ((mask === 0 || (present & mask) !== 0) && JSON_FORMATS[i].detect(o)) return JSON_FORMATS[i];
+  }
   return undefined;
 }
 
@@ -122,18 +161,21 @@ function unknownObject(o: Obj, index: number, total: number): AlertFormatError {
   );
 }
 
-/** Non-AlertFormatError failures inside a parser become "bad-record": callers see one error type. */
-function guard<T>(what: string, fn: () => T): T {
+/**
+ * Non-AlertFormatError failures inside a parser become "bad-record": callers see one error type.
+ * `what` (+ `kind`) names the thing read; joined only on failure, as it runs once per record.
+ */
+function guard<T>(what: string, kind: string, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
     if (e instanceof AlertFormatError) throw e;
     const msg = e instanceof Error ? e.message : String(e);
-    throw new AlertFormatError('bad-record', `could not read ${what}: ${msg}`);
+    throw new AlertFormatError('bad-record', `could not read ${what}${kind}: ${msg}`);
   }
 }
 
-function normalizeJson(values: unknown[], ctx: Ctx, format: string | undefined): NormalizedAlert[] {
+function normalizeJson(values: unknown[], parsed: boolean, ctx: Ctx, format: string | undefined): NormalizedAlert[] {
   const recs = records(values);
   if (recs.length === 0) throw new AlertFormatError('empty', 'payload holds no alert records');
   const explicit = format ? JSON_FORMATS.filter((f) => f.id === format) : undefined;
@@ -147,10 +189,10 @@ function normalizeJson(values: unknown[], ctx: Ctx, format: string | undefined):
     }
     let f: JsonFormat | undefined;
     if (explicit) f = explicit.length === 1 ? explicit[0] : explicit.find((x) => x.detect(r)) ?? explicit[0];
-    else f = detectJson(r);
+    else f = detectJson(r, parsed);
     if (!f) throw unknownObject(r, i, recs.length);
     const fmt = f;
-    out.push(guard(`${fmt.id} record`, () => fmt.parse(r, ctx)));
+    out.push(guard(fmt.id, ' record', () => fmt.parse(r, ctx)));
   });
   return out;
 }
@@ -163,7 +205,7 @@ function firstLineOf(text: string): string {
 function normalizeText(text: string, ctx: Ctx, format: string | undefined): NormalizedAlert[] {
   const first = firstLineOf(text);
   const block = format ? BLOCK_FORMATS.find((f) => f.id === format) : BLOCK_FORMATS.find((f) => f.detectText(first));
-  if (block) return guard(`${block.id} text`, () => block.parseText(text.trim(), ctx));
+  if (block) return guard(block.id, ' text', () => block.parseText(text.trim(), ctx));
   const forced = format ? LINE_FORMATS.find((f) => f.id === format) : undefined;
   if (format && !forced) {
     throw new AlertFormatError('bad-record', `format "${format}" expects a JSON payload, but the payload is text`);
@@ -192,7 +234,7 @@ function normalizeText(text: string, ctx: Ctx, format: string | undefined): Norm
     }
     const fmt = f;
     try {
-      out.push(guard(`${fmt.id} line`, () => fmt.parseLine(line, ctx)));
+      out.push(guard(fmt.id, ' line', () => fmt.parseLine(line, ctx)));
     } catch (e) {
       if (e instanceof AlertFormatError && where) throw new AlertFormatError(e.code, where + e.message);
       throw e;
@@ -203,13 +245,13 @@ function normalizeText(text: string, ctx: Ctx, format: string | undefined): Norm
 }
 
 function run(decoded: Decoded, ctx: Ctx, format: string | undefined): NormalizedAlert[] {
-  return decoded.kind === 'json' ? normalizeJson(decoded.values, ctx, format) : normalizeText(decoded.text, ctx, format);
+  return decoded.kind === 'json' ? normalizeJson(decoded.values, decoded.parsed, ctx, format) : normalizeText(decoded.text, ctx, format);
 }
 
 /** One alert per record of the payload. Synchronous; throws AlertFormatError only. */
 export function normalizeAlerts(payload: Buffer | string | object, options?: NormalizeOptions): NormalizedAlert[] {
   const { ctx, maxBytes, format } = contextOf(options);
-  const decoded = guard('payload', () => decodePayload(payload, { maxBytes, maxDepth: ctx.maxDepth }));
+  const decoded = guard('payload', '', () => decodePayload(payload, { maxBytes, maxDepth: ctx.maxDepth }));
   return run(decoded, ctx, format);
 }
 
@@ -225,7 +267,7 @@ export function normalizeAlert(payload: Buffer | string | object, options?: Norm
 /** The format id detection picks for the payload (its first record); throws AlertFormatError. */
 export function detectFormat(payload: Buffer | string | object, options?: Pick<NormalizeOptions, 'maxBytes' | 'maxDepth'>): string {
   const { ctx, maxBytes } = contextOf({ maxBytes: options?.maxBytes, maxDepth: options?.maxDepth });
-  const decoded = guard('payload', () => decodePayload(payload, { maxBytes, maxDepth: ctx.maxDepth }));
+  const decoded = guard('payload', '', () => decodePayload(payload, { maxBytes, maxDepth: ctx.maxDepth }));
   if (decoded.kind === 'text') {
     const first = firstLineOf(decoded.text);
     const block = BLOCK_FORMATS.find((f) => f.detectText(first));
@@ -237,7 +279,7 @@ export function detectFormat(payload: Buffer | string | object, options?: Pick<N
   const recs = records(decoded.values);
   const r = asObj(recs[0]);
   if (!r) throw new AlertFormatError('bad-record', 'the first record is not an alert object');
-  const f = detectJson(r);
+  const f = detectJson(r, decoded.parsed);
   if (!f) throw unknownObject(r, 0, 1);
   return f.id;
 }

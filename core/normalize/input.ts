@@ -3,7 +3,8 @@
 import { AlertFormatError } from './errors';
 
 export type Decoded =
-  | { kind: 'json'; values: unknown[] }
+  // parsed: the values come from JSON.parse (plain objects, own enumerable keys only).
+  | { kind: 'json'; values: unknown[]; parsed: boolean }
   | { kind: 'text'; text: string };
 
 export interface Limits {
@@ -65,6 +66,9 @@ function lineCol(s: string, pos: number): string {
  * (a 100000-deep payload would otherwise be parsed, then walked recursively).
  */
 export function checkJsonDepth(s: string, maxDepth: number): void {
+  // Deeper than maxDepth takes more than maxDepth opening brackets: most payloads have far fewer,
+  // and counting them natively costs a fraction of the scan below.
+  if (countUpTo(s, '{', maxDepth) + countUpTo(s, '[', maxDepth) <= maxDepth) return;
   let depth = 0;
   const n = s.length;
   for (let i = 0; i < n; i++) {
@@ -88,6 +92,13 @@ export function checkJsonDepth(s: string, maxDepth: number): void {
       depth--;
     }
   }
+}
+
+/** Occurrences of `ch` in s, counted up to limit + 1. */
+function countUpTo(s: string, ch: string, limit: number): number {
+  let n = 0;
+  for (let i = s.indexOf(ch); i !== -1 && n <= limit; i = s.indexOf(ch, i + 1)) n++;
+  return n;
 }
 
 const NUMBER_RE = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
@@ -238,6 +249,22 @@ function checkObject(root: object, limits: Limits): void {
   }
 }
 
+/** text.search(/\S/) without a regex call: the first character is nearly always it. */
+function firstNonSpace(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const space = c < 128 ? c === 32 || (c >= 9 && c <= 13) : /\s/.test(text[i]);
+    if (!space) return i;
+  }
+  return -1;
+}
+
+/** Object.keys(o).length === 0, without building the array. */
+function hasNoKeys(o: object): boolean {
+  for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k)) return false;
+  return true;
+}
+
 export function decodePayload(payload: unknown, limits: Limits): Decoded {
   if (payload === null || payload === undefined) throw new AlertFormatError('empty', 'payload is empty');
   let text: string;
@@ -254,14 +281,14 @@ export function decodePayload(payload: unknown, limits: Limits): Decoded {
     text = decoder.decode(payload);
   } else if (typeof payload === 'object') {
     if (Array.isArray(payload) && payload.length === 0) throw new AlertFormatError('empty', 'payload is an empty array');
-    if (!Array.isArray(payload) && Object.keys(payload).length === 0) throw new AlertFormatError('empty', 'payload is an empty object');
+    if (!Array.isArray(payload) && hasNoKeys(payload)) throw new AlertFormatError('empty', 'payload is an empty object');
     checkObject(payload, limits);
-    return { kind: 'json', values: Array.isArray(payload) ? payload : [payload] };
+    return { kind: 'json', values: Array.isArray(payload) ? payload : [payload], parsed: false };
   } else {
     throw new AlertFormatError('bad-record', `payload is a ${typeof payload}, not an alert (expected text, a Buffer or an object)`);
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const start = text.search(/\S/);
+  const start = firstNonSpace(text);
   if (start === -1) throw new AlertFormatError('empty', 'payload is empty (whitespace only)');
   const first = text[start];
   if (first !== '{' && first !== '[') {
@@ -278,14 +305,14 @@ export function decodePayload(payload: unknown, limits: Limits): Decoded {
   } catch (e) {
     const nd = first === '{' && text.indexOf('\n', start) !== -1 ? parseNdjson(text) : undefined;
     if (!nd) throw e;
-    return { kind: 'json', values: nd };
+    return { kind: 'json', values: nd, parsed: true };
   }
   if (Array.isArray(value)) {
     if (value.length === 0) throw new AlertFormatError('empty', 'payload is an empty JSON array');
-    return { kind: 'json', values: value };
+    return { kind: 'json', values: value, parsed: true };
   }
-  if (typeof value === 'object' && value !== null && Object.keys(value).length === 0) {
+  if (typeof value === 'object' && value !== null && hasNoKeys(value)) {
     throw new AlertFormatError('empty', 'payload is an empty JSON object');
   }
-  return { kind: 'json', values: [value] };
+  return { kind: 'json', values: [value], parsed: true };
 }

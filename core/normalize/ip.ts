@@ -118,7 +118,8 @@ export function parseIp(raw: string): ParsedIp | undefined {
   if (s.length > 2 && s.charCodeAt(0) === 91 && s.charCodeAt(s.length - 1) === 93) s = s.slice(1, -1);
   if (s.indexOf(':') === -1) {
     const b = parseIPv4(s);
-    return b ? { version: 4, canonical: b.join('.'), bytes: b } : undefined;
+    // parseIPv4 takes only plain decimal parts (no leading zeros), so the text is already canonical.
+    return b ? { version: 4, canonical: s, bytes: b } : undefined;
   }
   const b = parseIPv6(s);
   if (!b) return undefined;

@@ -12,6 +12,11 @@ const HOSTNAME_RE = /^[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,252})$/;
 const EMAIL_RE = /^[^\s@]{1,64}@[^\s@]{1,253}\.[^\s@.]{2,63}$/;
 const URL_RE = /^[A-Za-z][A-Za-z0-9+.-]{0,15}:\/\/\S+$/;
 
+/** s.replace(/\.$/, ''), without a regex call. */
+function withoutFinalDot(s: string): string {
+  return s.endsWith('.') ? s.slice(0, -1) : s;
+}
+
 export type HashType = 'hash:md5' | 'hash:sha1' | 'hash:sha256';
 
 export function hashType(hex: string): HashType | undefined {
@@ -28,8 +33,20 @@ function cleanText(v: unknown): string | undefined {
   return t;
 }
 
+const NO_TAGS: readonly string[] = [];
+// Past this many observables, look them up by key rather than by scanning the list.
+const INDEX_FROM = 16;
+
 export class ObservableCollector {
-  private readonly items = new Map<string, Observable>();
+  // First-seen order; keys[i] is the compare key of items[i] (the value; lower-case for a host).
+  // Most alerts have a handful of observables, for which a scan beats building string keys.
+  private readonly items: Observable[] = [];
+  private readonly keys: string[] = [];
+  private index: Map<string, Observable> | undefined;
+  // The last domain() input that was put, with its role: a URL's host comes again as the domain
+  // the extractor read from the same URL, and putting it again would change nothing.
+  private lastDomain: string | undefined;
+  private lastDomainRole: ObservableRole | undefined;
 
   /**
    * Adds a canonicalized observable; returns false when the value is not a valid one of that type.
@@ -50,17 +67,31 @@ export class ObservableCollector {
     }
   }
 
-  private put(type: ObservableType, value: string, role: ObservableRole | undefined, tags: readonly string[] = []): true {
-    // Host names and e-mail addresses compare case-insensitively; users and files keep case.
-    const key = type === 'host' ? 'host\u0000' + value.toLowerCase() : type + '\u0000' + value;
-    const found = this.items.get(key);
+  private put(type: ObservableType, value: string, role: ObservableRole | undefined, tags: readonly string[] = NO_TAGS): true {
+    // Host names compare case-insensitively; users and files keep case.
+    const key = type === 'host' ? value.toLowerCase() : value;
+    const found = this.find(type, key);
     if (found) {
       if (role && !found.roles.includes(role)) found.roles.push(role);
       for (const tag of tags) if (!found.tags.includes(tag)) found.tags.push(tag);
     } else {
-      this.items.set(key, { type, value, roles: role ? [role] : [], tags: tags.slice() });
+      const item: Observable = { type, value, roles: role ? [role] : [], tags: tags.slice() };
+      this.items.push(item);
+      this.keys.push(key);
+      if (this.index) this.index.set(type + '\u0000' + key, item);
+      else if (this.items.length === INDEX_FROM) {
+        this.index = new Map(this.items.map((o, i) => [o.type + '\u0000' + this.keys[i], o]));
+      }
     }
     return true;
+  }
+
+  private find(type: ObservableType, key: string): Observable | undefined {
+    if (this.index) return this.index.get(type + '\u0000' + key);
+    for (let i = 0; i < this.items.length; i++) {
+      if (this.keys[i] === key && this.items[i].type === type) return this.items[i];
+    }
+    return undefined;
   }
 
   ip(value: unknown, role?: ObservableRole): boolean {
@@ -73,11 +104,16 @@ export class ObservableCollector {
 
   /** A domain from a field that names one; IP literals are routed to ip(). */
   domain(value: unknown, role?: ObservableRole): boolean {
+    if (value === this.lastDomain && role === this.lastDomainRole && value !== undefined) return true;
     const t = cleanText(value);
     if (t === undefined) return false;
     if (parseIp(t)) return this.ip(t, role);
-    const d = t.toLowerCase().replace(/\.$/, '');
+    const d = withoutFinalDot(t.toLowerCase());
     if (!HOSTNAME_RE.test(d) || d.indexOf('.') === -1 || d.indexOf('..') !== -1) return false;
+    if (typeof value === 'string') {
+      this.lastDomain = value;
+      this.lastDomainRole = role;
+    }
     return this.put('domain', d, role);
   }
 
@@ -109,7 +145,7 @@ export class ObservableCollector {
     const t = cleanText(value);
     if (t === undefined) return false;
     if (parseIp(t)) return this.ip(t, role);
-    const h = t.replace(/\.$/, '');
+    const h = withoutFinalDot(t);
     // A bare number is a counter or an id, never a host name.
     if (!HOSTNAME_RE.test(h) || /^[\d.]+$/.test(h)) return false;
     return this.put('host', h, role);
@@ -175,10 +211,10 @@ export class ObservableCollector {
   }
 
   get size(): number {
-    return this.items.size;
+    return this.items.length;
   }
 
   toArray(): Observable[] {
-    return Array.from(this.items.values());
+    return this.items.slice();
   }
 }

@@ -24,15 +24,18 @@ const WORDS: Record<string, Severity> = {
   trace: 'low',
 };
 
+const PRIORITIES = ['critical', 'high', 'medium', 'low', 'low'] as const;
+
 /** Words of the README table, plus the syslog and CEF spellings. "unknown" and "" give undefined. */
 export function severityFromWord(v: unknown): Severity | undefined {
   if (typeof v !== 'string') return undefined;
   const w = v.trim().toLowerCase();
   if (w === '') return undefined;
-  const direct = WORDS[w];
+  // Own keys only: "constructor" or "__proto__" from an alert must not reach Object.prototype.
+  const direct = Object.hasOwn(WORDS, w) ? WORDS[w] : undefined;
   if (direct) return direct;
   // Incident-tool priorities: P1 critical ... P4/P5 low.
-  if (/^p[1-5]$/.test(w)) return (['critical', 'high', 'medium', 'low', 'low'] as const)[Number(w[1]) - 1];
+  if (w.length === 2 && w[0] === 'p' && w[1] >= '1' && w[1] <= '5') return PRIORITIES[Number(w[1]) - 1];
   return undefined;
 }
 
@@ -42,34 +45,32 @@ function toNumber(v: unknown): number | undefined {
   return undefined;
 }
 
+/**
+ * A numeric scale cut into bands: a value within [min, max] is critical from `critical` up, high
+ * from `high`, medium from `medium`, low below; anything else is unmapped.
+ */
+function banded(v: unknown, min: number, max: number, critical: number, high: number, medium: number): Severity | undefined {
+  const n = toNumber(v);
+  if (n === undefined || n < min || n > max) return undefined;
+  if (n >= critical) return 'critical';
+  if (n >= high) return 'high';
+  if (n >= medium) return 'medium';
+  return 'low';
+}
+
 /** CEF, LEEF, QRadar: 0-10. */
 export function severityFrom0to10(v: unknown): Severity | undefined {
-  const n = toNumber(v);
-  if (n === undefined || n < 0 || n > 10) return undefined;
-  if (n >= 9) return 'critical';
-  if (n >= 7) return 'high';
-  if (n >= 4) return 'medium';
-  return 'low';
+  return banded(v, 0, 10, 9, 7, 4);
 }
 
-/** GuardDuty: 1.0-10.0 with fractional bands. */
+/** GuardDuty: 1.0-10.0 with fractional bands, the same cuts as 0-10. */
 export function severityGuardDuty(v: unknown): Severity | undefined {
-  const n = toNumber(v);
-  if (n === undefined || n < 0 || n > 10) return undefined;
-  if (n >= 9) return 'critical';
-  if (n >= 7) return 'high';
-  if (n >= 4) return 'medium';
-  return 'low';
+  return banded(v, 0, 10, 9, 7, 4);
 }
 
-/** Wazuh / OSSEC rule.level 0-16. */
+/** Wazuh / OSSEC rule.level 0-16 (higher levels still read as critical). */
 export function severityWazuhLevel(v: unknown): Severity | undefined {
-  const n = toNumber(v);
-  if (n === undefined || n < 0) return undefined;
-  if (n >= 15) return 'critical';
-  if (n >= 12) return 'high';
-  if (n >= 7) return 'medium';
-  return 'low';
+  return banded(v, 0, Infinity, 15, 12, 7);
 }
 
 /** Suricata alert.severity / fast.log Priority: 1 is the most severe. */
@@ -83,12 +84,7 @@ export function severitySuricata(v: unknown): Severity | undefined {
 
 /** Elastic event.severity / risk_score, and other 0-100 scores. */
 export function severityFrom0to100(v: unknown): Severity | undefined {
-  const n = toNumber(v);
-  if (n === undefined || n < 0 || n > 100) return undefined;
-  if (n >= 74) return 'critical';
-  if (n >= 48) return 'high';
-  if (n >= 22) return 'medium';
-  return 'low';
+  return banded(v, 0, 100, 74, 48, 22);
 }
 
 /** CrowdStrike Severity 1-5. */

@@ -33,8 +33,10 @@ function bad(field: string, value: unknown, why: string): AlertFormatError {
   return new AlertFormatError('bad-date', `bad date in ${field}: ${shown} (${why})`);
 }
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysInMonth(y: number, m: number): number {
-  return m === 2 ? ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28) : [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1];
+  return m === 2 ? ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28) : MONTH_DAYS[m - 1];
 }
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
@@ -70,12 +72,21 @@ export function formatUtc(ms: number, fraction = ''): string {
   secs -= h * 3600;
   const mi = Math.floor(secs / 60);
   const s = secs - mi * 60;
-  return `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}T${pad(h, 2)}:${pad(mi, 2)}:${pad(s, 2)}${fraction ? '.' + fraction : ''}Z`;
+  return `${pad(y, 4)}-${pad2(m)}-${pad2(d)}T${pad2(h)}:${pad2(mi)}:${pad2(s)}${fraction ? '.' + fraction : ''}Z`;
 }
 
 function offsetMinutes(zone: string | undefined, field: string, value: unknown): number {
   if (!zone) return 0;
   const z = zone.trim();
+  if (z.length === 6 && z.charCodeAt(3) === 58 && (z[0] === '+' || z[0] === '-')) {
+    // "+hh:mm", the usual form, without slicing (same checks as below).
+    const h = digitPair(z, 1);
+    const m = digitPair(z, 4);
+    if (h >= 0 && m >= 0) {
+      if (h > 23 || m > 59) throw bad(field, value, 'impossible zone offset');
+      return (z[0] === '-' ? -1 : 1) * (h * 60 + m);
+    }
+  }
   if (z[0] === '+' || z[0] === '-') {
     const digits = z.slice(1).replace(':', '');
     const h = Number(digits.slice(0, 2));
@@ -88,6 +99,20 @@ function offsetMinutes(zone: string | undefined, field: string, value: unknown):
   return known;
 }
 
+/** The two-digit number at i, or -1. */
+function digitPair(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+const TWO_DIGITS: readonly string[] = Array.from({ length: 100 }, (_v, i) => (i < 10 ? '0' : '') + i);
+
+/** pad(n, 2) from a table: month, day, hour, minute and second fields. */
+function pad2(n: number): string {
+  return TWO_DIGITS[n] ?? pad(n, 2);
+}
+
 function pad(n: number, width: number): string {
   const t = String(n);
   return t.length >= width ? t : '0000'.slice(0, width - t.length) + t;
@@ -98,15 +123,47 @@ interface Civil {
   frac: string; offset: number;
 }
 
-function civilToIso(c: Civil, field: string, value: unknown): string {
+function checkCivil(c: Civil, field: string, value: unknown): void {
   if (c.y < 1 || c.y > 9999) throw bad(field, value, 'year out of range');
   if (c.mo < 1 || c.mo > 12) throw bad(field, value, 'month out of range');
   if (c.d < 1 || c.d > daysInMonth(c.y, c.mo)) throw bad(field, value, 'no such day in that month');
   if (c.h > 23 || c.mi > 59 || c.s > 60) throw bad(field, value, 'time of day out of range');
+}
+
+function civilToIso(c: Civil, field: string, value: unknown): string {
+  checkCivil(c, field, value);
   const sec = c.s === 60 ? 59 : c.s; // a leap second stays inside its minute
   if (c.offset === 0) {
     // Already UTC: write the fields back without a Date round trip (the common case).
-    return `${pad(c.y, 4)}-${pad(c.mo, 2)}-${pad(c.d, 2)}T${pad(c.h, 2)}:${pad(c.mi, 2)}:${pad(sec, 2)}${c.frac ? '.' + c.frac.slice(0, 9) : ''}Z`;
+    return `${pad(c.y, 4)}-${pad2(c.mo)}-${pad2(c.d)}T${pad2(c.h)}:${pad2(c.mi)}:${pad2(sec)}${c.frac ? '.' + c.frac.slice(0, 9) : ''}Z`;
+  }
+  if (Number.isInteger(c.offset) && c.offset > -1440 && c.offset < 1440) {
+    // Shifted on the fields: under a day either way, so at most one day carries (cheaper than
+    // the epoch round trip below, same instant; the year bounds are the same as the ms ones).
+    let minutes = c.h * 60 + c.mi - c.offset;
+    let { y, mo, d } = c;
+    if (minutes < 0) {
+      minutes += 1440;
+      if (--d < 1) {
+        if (--mo < 1) {
+          mo = 12;
+          y--;
+        }
+        d = daysInMonth(y, mo);
+      }
+    } else if (minutes >= 1440) {
+      minutes -= 1440;
+      if (++d > daysInMonth(y, mo)) {
+        d = 1;
+        if (++mo > 12) {
+          mo = 1;
+          y++;
+        }
+      }
+    }
+    if (y < 1 || y > 9999) throw bad(field, value, 'year out of range');
+    const h = Math.floor(minutes / 60);
+    return `${pad(y, 4)}-${pad2(mo)}-${pad2(d)}T${pad2(h)}:${pad2(minutes - h * 60)}:${pad2(sec)}${c.frac ? '.' + c.frac.slice(0, 9) : ''}Z`;
   }
   const ms = civilMs(c.y, c.mo, c.d, c.h, c.mi, sec) - c.offset * 60000;
   if (!Number.isFinite(ms) || ms < -62135596800000 || ms > 253402300799000) throw bad(field, value, 'year out of range');
@@ -158,16 +215,10 @@ export function parseTime(value: unknown, field: string, now: Date): TimeResult 
   if (s === '' || s === '-' || s === '0') return undefined;
   const c0 = s.charCodeAt(0);
   if (c0 >= 48 && c0 <= 57) {
-    const m = ISO_RE.exec(s);
-    if (m) {
-      return {
-        iso: civilToIso({
-          y: +m[1], mo: +m[2], d: +m[3], h: m[4] ? +m[4] : 0, mi: m[5] ? +m[5] : 0, s: m[6] ? +m[6] : 0,
-          frac: m[7] ?? '', offset: offsetMinutes(m[8], field, value),
-        }, field, value),
-        rule: 'source',
-      };
-    }
+    const common = commonIso(s, field, value);
+    if (common !== undefined) return { iso: common, rule: 'source' };
+    const m = isoGroups(ISO_RE.exec(s));
+    if (m) return { iso: isoFromGroups(m, field, value), rule: 'source' };
     if (EPOCH_RE.test(s)) {
       const iso = fromEpoch(s, field, value);
       return iso === undefined ? undefined : { iso, rule: 'source' };
@@ -186,6 +237,75 @@ export function parseTime(value: unknown, field: string, now: Date): TimeResult 
   const r = RFC2822_RE.exec(s);
   if (r) return { iso: fromMonthName(r[2], +r[1], +r[3], +r[4], +r[5], r[6] ? +r[6] : 0, '', r[7], field, value), rule: 'source' };
   throw bad(field, value, 'unrecognized date format');
+}
+
+/** The groups of ISO_RE: date, optional time, fraction and zone. */
+interface IsoGroups {
+  y: string; mo: string; d: string; h?: string; mi?: string; s?: string; frac?: string; zone?: string;
+}
+
+function isoGroups(m: RegExpExecArray | null): IsoGroups | undefined {
+  return m ? { y: m[1], mo: m[2], d: m[3], h: m[4], mi: m[5], s: m[6], frac: m[7], zone: m[8] } : undefined;
+}
+
+function isDigitAt(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  return c >= 48 && c <= 57;
+}
+
+/**
+ * The usual shape "YYYY-MM-DDTHH:MM:SS[.fff](Z|+hh:mm)" read by hand, as ISO_RE and isoFromGroups
+ * would read it (same checks, same errors in the same order): the regex call and the number
+ * conversions of its groups cost more than the rest of the parse. Undefined for any other shape.
+ */
+function commonIso(s: string, field: string, value: unknown): string | undefined {
+  const n = s.length;
+  if (n < 20 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined;
+  const century = digitPair(s, 0);
+  const year = digitPair(s, 2);
+  const mo = digitPair(s, 5);
+  const d = digitPair(s, 8);
+  const h = digitPair(s, 11);
+  const mi = digitPair(s, 14);
+  const sec = digitPair(s, 17);
+  if (century < 0 || year < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || sec < 0) return undefined;
+  const y = century * 100 + year;
+  let i = 19;
+  let frac = '';
+  if (s.charCodeAt(i) === 46) {
+    const from = ++i;
+    while (i < n && isDigitAt(s, i)) i++;
+    if (i === from) return undefined;
+    frac = s.slice(from, i);
+  }
+  let offset = 0;
+  if (i === n - 6 && s.charCodeAt(i + 3) === 58 && (s[i] === '+' || s[i] === '-')) {
+    const oh = digitPair(s, i + 1);
+    const om = digitPair(s, i + 4);
+    if (oh < 0 || om < 0) return undefined;
+    if (oh > 23 || om > 59) throw bad(field, value, 'impossible zone offset');
+    offset = (s[i] === '-' ? -1 : 1) * (oh * 60 + om);
+  } else if (i !== n - 1 || s.charCodeAt(i) !== 90) {
+    return undefined;
+  }
+  const c: Civil = { y, mo, d, h, mi, s: sec, frac, offset };
+  if (offset !== 0) return civilToIso(c, field, value);
+  checkCivil(c, field, value);
+  return (sec === 60 ? s.slice(0, 17) + '59' : s.slice(0, 19)) + (frac ? '.' + frac.slice(0, 9) : '') + 'Z';
+}
+
+/** ISO_RE's groups as ISO UTC. */
+function isoFromGroups(m: IsoGroups, field: string, value: unknown): string {
+  const zone = m.zone;
+  const c: Civil = {
+    y: +m.y, mo: +m.mo, d: +m.d, h: m.h ? +m.h : 0, mi: m.mi ? +m.mi : 0, s: m.s ? +m.s : 0,
+    frac: m.frac ?? '', offset: zone === undefined || zone === 'Z' || zone === 'z' ? 0 : offsetMinutes(zone, field, value),
+  };
+  if (c.offset !== 0) return civilToIso(c, field, value);
+  // Already UTC: the fixed-width digit groups are the output's own (what civilToIso writes).
+  checkCivil(c, field, value);
+  const sec = m.s === undefined ? '00' : m.s === '60' ? '59' : m.s;
+  return `${m.y}-${m.mo}-${m.d}T${m.h ?? '00'}:${m.mi ?? '00'}:${sec}${c.frac ? '.' + c.frac.slice(0, 9) : ''}Z`;
 }
 
 function monthNumber(name: string, field: string, value: unknown): number {

@@ -11,6 +11,7 @@ export const alertmanager: JsonFormat = {
     commonAnnotations: { summary: 'Host 10.0.0.5 is down' },
     alerts: [{ status: 'firing', labels: { alertname: 'HostDown', instance: '10.0.0.5:9100', severity: 'critical' }, startsAt: '2024-05-01T10:00:00Z', endsAt: '0001-01-01T00:00:00Z' }],
   }),
+  keys: ['alerts'],
   detect: (o) => Array.isArray(o.alerts) && ('groupKey' in o || 'receiver' in o) && !('orgId' in o),
   parse: (o, ctx) => parseGroupWebhook(o, 'alertmanager', ctx),
 };

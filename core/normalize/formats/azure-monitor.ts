@@ -11,6 +11,7 @@ export const azureMonitor: JsonFormat = {
     schemaId: 'azureMonitorCommonAlertSchema',
     data: { essentials: { alertId: '/subscriptions/0000/providers/Microsoft.AlertsManagement/alerts/1', alertRule: 'High CPU on vm-web-1', severity: 'Sev2', signalType: 'Metric', monitorCondition: 'Fired', configurationItems: ['vm-web-1'], firedDateTime: '2024-05-01T10:00:00.1234567Z' } },
   }),
+  keys: ['schemaId', 'data'],
   detect: (o) => o.schemaId === 'azureMonitorCommonAlertSchema' || asObj(asObj(o.data)?.essentials) !== undefined,
   parse: (o, ctx) => {
     const ess = asObj(getPath(o, 'data.essentials')) ?? {};

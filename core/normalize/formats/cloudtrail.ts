@@ -13,6 +13,7 @@ export const cloudtrail: JsonFormat = {
     sourceIPAddress: '203.0.113.9', userIdentity: { type: 'IAMUser', userName: 'alice' }, errorMessage: 'Failed authentication',
     responseElements: { ConsoleLogin: 'Failure' }, eventID: '3f1a4b2c-0000-4000-8000-000000000001',
   }),
+  keys: ['eventVersion'],
   detect: (o) => 'eventVersion' in o && 'eventSource' in o && 'eventName' in o,
   parse: (o, ctx) => {
     const obs = newObs();

@@ -16,6 +16,7 @@ export const crowdstrike: JsonFormat = {
     metadata: { eventType: 'DetectionSummaryEvent', eventCreationTime: 1714557600123, customerIDString: 'abc' },
     event: { DetectId: 'ldt:abc:123', DetectName: 'Credential Dumping', Severity: 4, SeverityName: 'High', ComputerName: 'WS-01', UserName: 'alice', LocalIP: '10.1.2.3', SHA256String: '275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f' },
   }),
+  keys: ['metadata'],
   detect: (o) => isObj(o.metadata) && 'eventType' in o.metadata && isObj(o.event),
   parse: (o, ctx) => {
     const m = asObj(o.metadata) ?? {};

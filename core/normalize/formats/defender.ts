@@ -72,6 +72,7 @@ export const defender: JsonFormat = {
     severity: 'high', status: 'new', createdDateTime: '2024-05-01T10:00:00.1234567Z', serviceSource: 'microsoftDefenderForEndpoint',
     evidence: [{ '@odata.type': '#microsoft.graph.security.deviceEvidence', deviceDnsName: 'ws-01.contoso.com', ipInterfaces: ['10.1.2.3'] }],
   }),
+  keys: ['@odata.type', 'serviceSource', 'alertCreationTime'],
   detect: (o) =>
     (typeof o['@odata.type'] === 'string' && o['@odata.type'].endsWith('security.alert')) ||
     ('serviceSource' in o && 'detectionSource' in o && 'createdDateTime' in o) ||

@@ -19,6 +19,7 @@ export const elastic: JsonFormat = {
     event: { kind: 'alert', severity: 73, id: 'aBcD1234' }, host: { name: 'ws-01', ip: ['10.1.2.3'] },
     user: { name: 'alice' }, file: { path: 'C:\\Users\\alice\\evil.exe', hash: { sha256: '275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f' } },
   }),
+  keys: ['kibana.alert.rule.name', 'kibana', '@timestamp'],
   detect: (o) =>
     'kibana.alert.rule.name' in o || isObj(o.kibana) ||
     ('@timestamp' in o && (isObj(o.ecs) || 'ecs.version' in o || (isObj(o.event) && 'kind' in o.event) || 'event.kind' in o)),

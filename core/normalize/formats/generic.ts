@@ -8,7 +8,7 @@ import { AlertFormatError } from '../errors';
 import type { ObservableCollector } from '../observables';
 import { severityFrom0to10, severityFrom0to100, severityFromWord } from '../severity';
 import { parseTime, type TimeResult } from '../time';
-import { firstStr, flattenPaths, getPath, isObj, type Obj } from '../util';
+import { firstStr, getPath, isObj, ShallowPaths, type Obj } from '../util';
 
 const TITLE_PATHS = [
   'title', 'alert_name', 'alertName', 'alertname', 'summary', 'rule.name', 'rule.title', 'alert.title', 'alert.name',
@@ -23,6 +23,13 @@ const TIME_PATHS = [
   'event_time', 'startsAt', 'start_time', 'startTime', 'occurred_at', 'detected_at', 'detectedAt', 'firstSeen', 'first_seen', 'ts',
 ];
 const ID_PATHS = ['id', 'alert_id', 'alertId', 'uuid', 'event_id', 'eventId', 'incident_id', 'incidentId'];
+// Every path parse reads has at most two segments: all are filed in one walk of the document.
+const FIELDS = new ShallowPaths([...TITLE_PATHS, ...SEVERITY_PATHS, ...TIME_PATHS, ...ID_PATHS, 'rule.id']);
+const TITLE = FIELDS.slots(TITLE_PATHS);
+const SEVERITY = FIELDS.slots(SEVERITY_PATHS);
+const TIME = FIELDS.slots(TIME_PATHS);
+const ID = FIELDS.slots(ID_PATHS);
+const [RULE_NAME, RULE_ID] = FIELDS.slots(['rule.name', 'rule.id']);
 
 // People the alert is assigned or sent to: never observables.
 const PEOPLE_KEY = /assign|owner|notif|recipient|analyst|email_?-?dest|escalat|on_?-?call|responder|reporter|watcher|subscriber|contact|(?:created|updated|modified|closed|resolved|acknowledged|acked)_?by/i;
@@ -64,8 +71,7 @@ function keyInfo(key: string): KeyInfo {
   return info;
 }
 
-function leaf(key: string, v: string, obs: ObservableCollector): void {
-  const { kind, role } = keyInfo(key);
+function leaf({ kind, role }: KeyInfo, v: string, obs: ObservableCollector): void {
   switch (kind) {
     case 'ip': obs.ip(v, role); break;
     case 'hash': obs.hash(v, 'related'); break;
@@ -85,26 +91,46 @@ function leaf(key: string, v: string, obs: ObservableCollector): void {
 
 /** Iterative walk (no recursion), bounded in depth and node count. */
 function collect(root: Obj, obs: ObservableCollector, maxDepth: number): void {
-  const stack: Array<[string, unknown, number]> = [['', root, 0]];
+  // Three parallel stacks rather than a [key, value, depth] array per node; a node carries its
+  // key's classification (none for the root, nor for an empty key), read once.
+  const infos: Array<KeyInfo | undefined> = [undefined];
+  const values: unknown[] = [root];
+  const depths: number[] = [0];
   let nodes = 0;
-  while (stack.length && nodes < MAX_NODES) {
-    const [key, v, depth] = stack.pop() as [string, unknown, number];
+  while (infos.length && nodes < MAX_NODES) {
+    const info = infos.pop();
+    const v = values.pop();
+    const depth = depths.pop() as number;
     nodes++;
     if (typeof v === 'string') {
-      if (key) leaf(key, v, obs);
+      if (info) leaf(info, v, obs);
     } else if (Array.isArray(v)) {
-      if (depth < maxDepth) for (const x of v) stack.push([key, x, depth + 1]);
+      if (depth < maxDepth) {
+        for (const x of v) {
+          infos.push(info);
+          values.push(x);
+          depths.push(depth + 1);
+        }
+      }
     } else if (isObj(v) && depth < maxDepth) {
-      for (const k of Object.keys(v)) if (keyInfo(k).kind !== 'people') stack.push([k, v[k], depth + 1]);
+      for (const k of Object.keys(v)) {
+        const ki = keyInfo(k);
+        if (ki.kind === 'people') continue;
+        infos.push(k ? ki : undefined);
+        values.push(v[k]);
+        depths.push(depth + 1);
+      }
     }
   }
 }
 
-type Lookup = (path: string) => unknown;
+/** Field values as ShallowPaths.read() gives them. */
+type Fields = readonly unknown[];
 
-function severityOf(g: Lookup): SeverityResult | undefined {
-  for (const p of SEVERITY_PATHS) {
-    const v = g(p);
+function severityOf(f: Fields): SeverityResult | undefined {
+  for (let i = 0; i < SEVERITY.length; i++) {
+    const p = SEVERITY_PATHS[i];
+    const v = f[SEVERITY[i]];
     if (v === undefined || v === null || isObj(v)) continue;
     const word = sev(severityFromWord, v);
     if (word) return word;
@@ -119,9 +145,10 @@ function severityOf(g: Lookup): SeverityResult | undefined {
   return undefined;
 }
 
-function timeOf(g: Lookup, ctx: Ctx): TimeResult | undefined {
-  for (const p of TIME_PATHS) {
-    const v = g(p);
+function timeOf(f: Fields, ctx: Ctx): TimeResult | undefined {
+  for (let i = 0; i < TIME.length; i++) {
+    const p = TIME_PATHS[i];
+    const v = f[TIME[i]];
     if (v === undefined || v === null || isObj(v) || Array.isArray(v)) continue;
     try {
       const t = parseTime(v, p, ctx.now);
@@ -135,47 +162,51 @@ function timeOf(g: Lookup, ctx: Ctx): TimeResult | undefined {
   return undefined;
 }
 
-export function genericTitle(o: Obj, lookup?: Lookup): string | undefined {
-  const g = lookup ?? ((p: string): unknown => getPath(o, p));
-  for (const p of TITLE_PATHS) {
-    const v = g(p);
+/** The first title path (read with `get`) that holds a non-empty string. */
+function titleOf(get: (i: number) => unknown): string | undefined {
+  for (let i = 0; i < TITLE_PATHS.length; i++) {
+    const v = get(i);
     const s = typeof v === 'string' ? firstStr(v) : undefined;
     if (s) return s;
   }
   return undefined;
 }
 
+/** Detection reads the paths with getPath (nested or flattened keys, any depth). */
+export function genericTitle(o: Obj): string | undefined {
+  return titleOf((i) => getPath(o, TITLE_PATHS[i]));
+}
+
 export const generic: JsonFormat = {
   id: 'generic',
   label: 'Generic JSON alert',
   example: JSON.stringify({ title: 'Suspicious download', severity: 'high', timestamp: '2024-05-01T10:00:00Z', src_ip: '203.0.113.9', user: 'alice', url: 'http://malware.example.net/a.exe' }),
+  keys: [],
   detect: (o) => genericTitle(o) !== undefined,
   parse: (o, ctx) => {
-    // The title, severity, time and id paths have at most two segments.
-    const paths = flattenPaths(o, 2000, 2);
-    const g = (p: string): unknown => paths.get(p);
-    const title = genericTitle(o, g);
+    const f = FIELDS.read(o, 2000);
+    const title = titleOf((i) => f[TITLE[i]]);
     if (!title) {
       throw new AlertFormatError('unknown-format', `unknown alert format: no known product shape and no title field (looked for ${TITLE_PATHS.slice(0, 8).join(', ')}, ...)`);
     }
     const obs = newObs();
     collect(o, obs, ctx.maxDepth);
     let id: string | undefined;
-    for (const p of ID_PATHS) {
-      id = firstStr(g(p));
+    for (const slot of ID) {
+      id = firstStr(f[slot]);
       if (id) break;
     }
-    const ruleName = firstStr(g('rule.name'), o.rule_name, o.ruleName, o.signature);
+    const ruleName = firstStr(f[RULE_NAME], o.rule_name, o.ruleName, o.signature);
     const status = firstStr(o.status, o.state)?.toLowerCase();
     return buildAlert({
       source: 'generic',
       id,
       title: title.length > 300 ? title.slice(0, 299) + '\u2026' : title,
       description: firstStr(o.description, o.message !== title ? o.message : undefined, o.details),
-      severity: severityOf(g),
-      time: timeOf(g, ctx),
+      severity: severityOf(f),
+      time: timeOf(f, ctx),
       status: status === 'resolved' || status === 'closed' || status === 'ok' ? 'resolved' : status === 'firing' || status === 'open' || status === 'alerting' || status === 'triggered' ? 'firing' : undefined,
-      rule: ruleName ? { id: firstStr(g('rule.id'), o.rule_id, o.ruleId), name: ruleName } : undefined,
+      rule: ruleName ? { id: firstStr(f[RULE_ID], o.rule_id, o.ruleId), name: ruleName } : undefined,
       obs,
       raw: o,
     }, ctx);

@@ -13,6 +13,7 @@ export const grafana: JsonFormat = {
     commonLabels: { alertname: 'DiskFull' },
     alerts: [{ status: 'firing', labels: { alertname: 'DiskFull', instance: 'web-1' }, startsAt: '2024-05-01T10:00:00Z' }],
   }),
+  keys: ['alerts', 'ruleName'],
   detect: (o) =>
     (Array.isArray(o.alerts) && ('orgId' in o || ('state' in o && 'title' in o))) ||
     ('ruleName' in o && 'evalMatches' in o),

@@ -80,6 +80,7 @@ export const guardduty: JsonFormat = {
     resource: { instanceDetails: { instanceId: 'i-0abc' } },
     service: { serviceName: 'guardduty', action: { networkConnectionAction: { remoteIpDetails: { ipAddressV4: '203.0.113.9' } } } },
   }),
+  keys: ['detail-type', 'type'],
   detect: (o) =>
     o['detail-type'] === 'GuardDuty Finding' ||
     (typeof o.type === 'string' && 'severity' in o && (getPath(o, 'service.serviceName') === 'guardduty' || (typeof o.arn === 'string' && o.arn.includes(':guardduty:')))),

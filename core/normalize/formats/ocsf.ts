@@ -34,6 +34,7 @@ export const ocsf: JsonFormat = {
     finding_info: { uid: 'f-123', title: 'Suspicious login from a new country', created_time: 1714557600123 },
     src_endpoint: { ip: '203.0.113.9' }, actor: { user: { name: 'alice' } }, metadata: { version: '1.1.0', product: { name: 'Acme' } },
   }),
+  keys: ['class_uid'],
   detect: (o) => 'class_uid' in o && ('severity_id' in o || 'category_uid' in o),
   parse: (o: Obj, ctx) => {
     const obs = newObs();

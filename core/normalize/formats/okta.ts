@@ -12,6 +12,7 @@ export const okta: JsonFormat = {
     severity: 'WARN', displayMessage: 'User login to Okta', actor: { type: 'User', alternateId: 'alice@example.com' },
     client: { ipAddress: '203.0.113.9' }, outcome: { result: 'FAILURE', reason: 'INVALID_CREDENTIALS' },
   }),
+  keys: ['uuid'],
   detect: (o) => 'uuid' in o && 'eventType' in o && 'published' in o,
   parse: (o, ctx) => {
     const obs = newObs();

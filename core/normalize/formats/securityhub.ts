@@ -14,6 +14,7 @@ export const securityhub: JsonFormat = {
     GeneratorId: 'guardduty', AwsAccountId: '111122223333', Types: ['TTPs/Initial Access'], CreatedAt: '2024-05-01T10:00:00.123Z',
     Severity: { Label: 'HIGH' }, Title: 'SSH brute force against i-0abc', Resources: [{ Type: 'AwsEc2Instance', Id: 'arn:aws:ec2:us-east-1:111122223333:instance/i-0abc' }],
   }),
+  keys: ['SchemaVersion'],
   detect: (o) => 'SchemaVersion' in o && 'ProductArn' in o,
   parse: (o, ctx) => {
     const obs = newObs();

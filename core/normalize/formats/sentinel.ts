@@ -22,6 +22,7 @@ export const sentinel: JsonFormat = {
     name: '73e01a99-5cd7-4139-a149-9f2736ff2ab5', type: 'Microsoft.SecurityInsights/Incidents',
     properties: { title: 'Multiple failed sign-ins', severity: 'High', status: 'New', incidentNumber: 3177, createdTimeUtc: '2024-05-01T10:00:00.1234567Z' },
   }),
+  keys: ['type', 'object', 'properties'],
   detect: (o) => isIncident(o) || isIncident(asObj(o.object) ?? {}) || (asObj(o.properties)?.incidentNumber !== undefined),
   parse: (o, ctx) => {
     const inc = incidentOf(o);

@@ -18,6 +18,7 @@ export const sentinelone: JsonFormat = {
     threatInfo: { threatName: 'invoice.exe', confidenceLevel: 'malicious', classification: 'Trojan', createdAt: '2024-05-01T10:00:00.123456Z', sha1: '3395856ce81f2b7382dee72602f798b642f14140', filePath: 'C:\\Users\\alice\\Downloads\\invoice.exe', processUser: 'CONTOSO\\alice', incidentStatus: 'unresolved' },
     agentRealtimeInfo: { agentComputerName: 'WS-01' }, agentDetectionInfo: { agentIpV4: '10.1.2.3', externalIp: '203.0.113.10' },
   }),
+  keys: ['threatInfo'],
   detect: (o) => isObj(o.threatInfo) && (isObj(o.agentRealtimeInfo) || isObj(o.agentDetectionInfo)),
   parse: (o, ctx) => {
     const t = asObj(o.threatInfo) ?? {};

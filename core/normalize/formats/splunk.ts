@@ -12,6 +12,7 @@ export const splunk: JsonFormat = {
     app: 'search', owner: 'admin', results_link: 'https://splunk.example.com:8000/app/search/@go?sid=x',
     result: { src: '203.0.113.7', user: 'alice', count: '31', _time: '1714557600' },
   }),
+  keys: ['sid'],
   detect: (o) => 'sid' in o && ('results_link' in o || 'search_name' in o),
   parse: (o, ctx) => {
     const r = asObj(o.result) ?? {};

@@ -50,6 +50,7 @@ export const suricataEve: JsonFormat = {
     dest_ip: '10.0.0.8', dest_port: 80, proto: 'TCP',
     alert: { action: 'allowed', gid: 1, signature_id: 2001999, rev: 9, signature: 'ET MALWARE Example', category: 'A Network Trojan was detected', severity: 1 },
   }),
+  keys: ['event_type'],
   detect: (o) => typeof o.event_type === 'string' && ('src_ip' in o || 'flow_id' in o || isObj(o.alert)),
   parse: parseEve,
 };

@@ -71,6 +71,7 @@ export const wazuh: JsonFormat = {
     agent: { id: '001', name: 'web-1' }, data: { srcip: '203.0.113.9', srcuser: 'root' },
     full_log: 'May  1 10:00:00 web-1 sshd[812]: Failed password for root from 203.0.113.9 port 50022 ssh2',
   }),
+  keys: ['rule'],
   detect: (o) => isObj(o.rule) && 'level' in o.rule && (isObj(o.agent) || isObj(o.manager) || 'full_log' in o || isObj(o.decoder)),
   parse: parseWazuh,
 };

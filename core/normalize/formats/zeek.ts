@@ -99,6 +99,7 @@ export const zeekJson: JsonFormat = {
   id: 'zeek',
   label: 'Zeek notice.log (TSV or JSON)',
   example: JSON.stringify({ ts: 1714557600.123456, note: 'Scan::Port_Scan', msg: '203.0.113.5 scanned at least 15 unique ports', src: '203.0.113.5', actions: ['Notice::ACTION_LOG'] }),
+  keys: ['ts'],
   detect: (o) => 'ts' in o && ('note' in o || 'uid' in o || 'id.orig_h' in o || (isObj(o.id) && 'orig_h' in o.id)),
   parse: (o, ctx) => zeekAlert(o, undefined, ctx, o),
 };

@@ -17,7 +17,7 @@ describe('normalize: severity scales', () => {
       low: 'low', minor: 'low', INFO: 'low', informational: 'low', notice: 'low', debug: 'low', P1: 'critical', p4: 'low',
     };
     for (const [w, s] of Object.entries(table)) assert.equal(severityFromWord(w), s, w);
-    for (const w of ['unknown', '', 'banana']) assert.equal(severityFromWord(w), undefined, w);
+    for (const w of ['unknown', '', 'banana', 'constructor', '__proto__', 'toString', 'hasOwnProperty']) assert.equal(severityFromWord(w), undefined, w);
   });
 
   it('numeric scales at their boundaries', () => {
