@@ -130,6 +130,15 @@ export async function ingestAlert(store: IncidentStore, received: NormalizedAler
       return fresh;
     },
     (latest) => {
+      // A re-delivery is the same alert again: recorded, but not counted as another alert.
+      if (latest.alerts.some((known) => sameAlert(known, alert))) {
+        appendTimeline(latest, {
+          node: options.node, action: 'alert-redelivered', outcome: 'ok', at: now,
+          summary: `The same ${alert.source} alert was delivered again (${latest.alertCount} alerts)`,
+          details: { alertId: alert.id, alertTimestamp: alert.timestamp },
+        });
+        return;
+      }
       joinAlert(latest, alert, maxAlerts, maxObservables);
       appendTimeline(latest, {
         node: options.node, action: 'alert-joined', outcome: 'ok', at: now,

@@ -18,7 +18,7 @@ export const LESSONS_LEARNED_QUESTIONS = [
 // Timeline entries that record the playbook's own movement, approvals and alerts (each has its
 // section); everything else is an action taken on the incident.
 const BOOKKEEPING = new Set([
-  'incident-opened', 'alert-joined', 'source-resolved', 'phase-entered', 'phase-refused', 'report-attached', 'incident-closed',
+  'incident-opened', 'alert-joined', 'alert-redelivered', 'source-resolved', 'phase-entered', 'phase-refused', 'report-attached', 'incident-closed',
   'approval-requested', 'approval-granted', 'approval-denied', 'approval-expired', 'sla-breached',
 ]);
 

@@ -165,7 +165,7 @@ export = function (RED: NodeAPI): void {
         }
         // The links exist only here, in this message: the incident keeps their hashes. A re-run
         // while the hold is pending answers without them.
-        const approval = { holdId: result.hold.id, phase: result.hold.phase, expiresAt: result.hold.expiresAt, pending: !result.fresh, ...result.links };
+        const approval = { holdId: result.hold.id, phase: result.hold.phase, expiresAt: result.hold.expiresAt, alreadyHeld: !result.fresh, ...result.links };
         // Ready for an http-response: the webhook learns the playbook waits for a person.
         Object.assign(msg, { approval, statusCode: 202, payload: { incident, approval } });
         all[outputs.awaiting!] = msg;

@@ -26,8 +26,8 @@ describe('alert intake: grouping and resolutions', () => {
     assert.equal(again.outcome, 'duplicate');
     if (first.outcome !== 'new' || again.outcome !== 'duplicate') return;
     assert.equal(again.incident.id, first.incident.id);
-    assert.equal(again.incident.alertCount, 2);
-    assert.deepEqual(again.incident.timeline.map((e) => e.action), ['incident-opened', 'alert-joined']);
+    assert.equal(again.incident.alertCount, 1);
+    assert.deepEqual(again.incident.timeline.map((e) => e.action), ['incident-opened', 'alert-redelivered']);
   });
 
   it('gives one incident for identical webhooks arriving at the same moment', async () => {
