@@ -6,8 +6,8 @@ import { dedupKeyFor } from '../../core/integrations/pagerduty';
 import type { Incident } from '../../core/model/types';
 import { startPagerDutyEvents, type PagerDutyEmulator } from '../emulators/pagerduty-events';
 import { SLACK_TOKEN, startSlack, type SlackEmulator } from '../emulators/slack';
-import { ALL_NODES, captureHttpNode, coreNode, helper, type FlowNode } from '../helpers/node-red';
-import { alertmanagerWebhook } from '../helpers/payloads';
+import { ALL_NODES, captureHttpNode, coreNode, helper, nextMessage, type FlowNode } from '../helpers/node-red';
+import { alertmanagerWebhook, wazuhAlert } from '../helpers/payloads';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const EXAMPLE = path.join(ROOT, 'examples', 'NIST SP 800-61 playbook.json');
@@ -57,5 +57,69 @@ describe('NIST SP 800-61 example flow, live against the Slack and PagerDuty emul
     await post().expect(200);
     assert.equal(slack.topLevel('C0SEC').length, 1);
     assert.deepEqual(pd.events.map((e) => [e.event_action, e.dedup_key]), [['trigger', dedupKeyFor(inc.id)]]);
+  });
+  /** The Slack calls of one incident's message: its one top-level post, its updates, its thread. */
+  function slackTrail(channel: string, ts: string) {
+    const postCalls = slack.requestsTo('POST', '/api/chat.postMessage').map((r) => r.form ?? {});
+    const updateCalls = slack.requestsTo('POST', '/api/chat.update').map((r) => r.form ?? {});
+    return {
+      topLevelPosts: postCalls.filter((f) => !f.thread_ts),
+      strayPosts: postCalls.filter((f) => f.thread_ts && (f.channel !== channel || f.thread_ts !== ts)),
+      updates: updateCalls.filter((f) => f.channel === channel && f.ts === ts),
+      replies: slack.replies(channel, ts),
+    };
+  }
+
+  it('critical, held, approved: one Slack message updated at each phase; PagerDuty trigger, acknowledge, resolve with one dedup key', async () => {
+    const held = (await supertest(http.app()).post('/ir/nist').set('content-type', 'application/json').send(JSON.stringify(alertmanagerWebhook('firing'))).expect(202)).body as { incident: Incident; approval: { approve: string } };
+    const id = held.incident.id;
+    const { channel, ts } = held.incident.refs.slack as { channel: string; ts: string };
+    assert.equal(channel, 'C0SEC');
+    assert.deepEqual(pd.events.map((e) => e.event_action), ['trigger']);
+
+    const finished = nextMessage<{ incident: Incident }>(helper.getNode('ir_nist_finished'));
+    await supertest(http.app()).post(new URL(held.approval.approve).pathname).type('form').send({ by: 'alice', reason: 'confirmed' }).expect(200);
+    const done = (await finished).incident;
+    assert.equal(done.id, id);
+    assert.equal(done.status, 'resolved');
+
+    const trail = slackTrail(channel, ts);
+    assert.equal(trail.topLevelPosts.length, 1, 'exactly one top-level chat.postMessage');
+    assert.equal(slack.topLevel('C0SEC').length, 1);
+    assert.deepEqual(trail.strayPosts, [], 'every other chat.postMessage is a reply in the incident thread');
+    assert.equal(trail.updates.length, 2, 'chat.update on entering containment and post-incident');
+    assert.equal(trail.replies.length, 2);
+    assert.match(trail.replies[0]!.text, /containment-eradication-recovery/);
+    assert.match(trail.replies[1]!.text, /resolved/);
+    assert.match(trail.replies[1]!.text, /post-incident/);
+    assert.match(JSON.stringify(slack.topLevel('C0SEC')[0]!.blocks), /post-incident/, 'the message shows the last phase');
+    assert.deepEqual(done.refs.slack && { channel: done.refs.slack.channel, ts: done.refs.slack.ts }, { channel, ts });
+
+    const key = dedupKeyFor(id);
+    assert.deepEqual(pd.events.map((e) => [e.event_action, e.dedup_key]), [['trigger', key], ['acknowledge', key], ['resolve', key]]);
+    assert.equal(done.refs.pagerduty?.state, 'resolved');
+    const pages = done.timeline.filter((e) => e.action === 'pagerduty-page').map((e) => [e.outcome, e.details?.event]);
+    assert.deepEqual(pages, [['ok', 'trigger'], ['ok', 'acknowledge'], ['ok', 'resolve']]);
+  });
+
+  it('medium, straight through: one Slack message updated at each phase; no page (the config pages high and critical only)', async () => {
+    const inc = (await supertest(http.app()).post('/ir/nist').set('content-type', 'application/json').send(JSON.stringify(wazuhAlert())).expect(200)).body as Incident;
+    assert.equal(inc.severity, 'medium');
+    assert.equal(inc.status, 'resolved');
+    const { channel, ts } = inc.refs.slack as { channel: string; ts: string };
+    const trail = slackTrail(channel, ts);
+    assert.equal(trail.topLevelPosts.length, 1);
+    assert.deepEqual(trail.strayPosts, []);
+    assert.equal(trail.updates.length, 2);
+    assert.equal(trail.replies.length, 2);
+    assert.match(JSON.stringify(slack.topLevel(channel)[0]!.blocks), /post-incident/);
+
+    const severities = (JSON.parse(fs.readFileSync(EXAMPLE, 'utf8')) as FlowNode[]).filter((n) => n.type === 'ir-pagerduty-page').map((n) => String(n.severities));
+    assert.ok(severities.length === 3 && severities.every((s) => !s.split(',').includes('medium')), `the example pages ${severities.join(' / ')}`);
+    assert.deepEqual(pd.events, []);
+    assert.equal(inc.refs.pagerduty, undefined);
+    const pages = inc.timeline.filter((e) => e.action === 'pagerduty-page');
+    assert.equal(pages.length, 3);
+    assert.ok(pages.every((e) => e.outcome === 'skipped'), JSON.stringify(pages.map((e) => e.summary)));
   });
 });

@@ -53,6 +53,15 @@ describe('restarts in the middle of an approval and of a timer (Node-RED CLI)', 
     assert.equal(decided.status, 200);
     assert.match(await decided.text(), /Approved by alice\. The playbook continues\./);
 
+    // The run goes on after the answer: wait until it reached its last phase (incident sidebar API).
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const res = await fetch(`${nodeRed.url}/ir/incidents/${incident.id}`);
+      const phase = ((await res.json()) as { incident?: { phase?: string } }).incident?.phase;
+      if (phase === 'post-incident') break;
+      if (Date.now() > deadline) throw new Error(`the approved run did not finish: phase ${phase}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     // The same alert again joins the incident, whose answer shows how the run ended.
     const again = await post(nodeRed, '/ir/nist', alertmanagerWebhook('firing'));
     assert.equal(again.status, 200);
