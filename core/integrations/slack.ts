@@ -122,6 +122,8 @@ export interface SlackRef {
   status: string;
   phase?: string;
   alertCount: number;
+  /** Holds waiting for a person when the message was last updated. */
+  pendingApprovals?: number;
   /** Posted in dry-run: the ts is made up, so live mode posts anew. */
   dryRun?: boolean;
   [key: string]: unknown;
@@ -134,6 +136,8 @@ export function describeChanges(previous: SlackRef, incident: Incident): string[
   if (previous.status !== incident.status) out.push(`Status ${escapeMrkdwn(previous.status)} → *${escapeMrkdwn(incident.status)}*`);
   if ((previous.phase ?? '') !== (incident.phase ?? '')) out.push(`Phase ${escapeMrkdwn(previous.phase ?? '(none)')} → *${escapeMrkdwn(incident.phase ?? '(none)')}*`);
   if (incident.alertCount > previous.alertCount) out.push(`${incident.alertCount - previous.alertCount} more alert(s), ${incident.alertCount} in all`);
+  const pending = incident.holds.filter((h) => h.state === 'pending');
+  if (pending.length > (previous.pendingApprovals ?? 0)) out.push(`Waiting for approval before *${escapeMrkdwn(pending[pending.length - 1].phase)}*`);
   return out;
 }
 
@@ -297,6 +301,7 @@ export async function notifyIncident(api: SlackApi, incident: Incident, channel:
   const previous = incident.refs.slack as SlackRef | undefined;
   const snapshot = (posted: Posted): SlackRef => ({
     channel: posted.channel, ts: posted.ts, severity: incident.severity, status: incident.status, alertCount: incident.alertCount,
+    pendingApprovals: incident.holds.filter((h) => h.state === 'pending').length,
     ...(incident.phase !== undefined ? { phase: incident.phase } : {}), ...(options.dryRun ? { dryRun: true } : {}),
   });
   const usable = previous && typeof previous.ts === 'string' && (options.dryRun || !previous.dryRun);

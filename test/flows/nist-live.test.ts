@@ -87,11 +87,13 @@ describe('NIST SP 800-61 example flow, live against the Slack and PagerDuty emul
     assert.equal(trail.topLevelPosts.length, 1, 'exactly one top-level chat.postMessage');
     assert.equal(slack.topLevel('C0SEC').length, 1);
     assert.deepEqual(trail.strayPosts, [], 'every other chat.postMessage is a reply in the incident thread');
-    assert.equal(trail.updates.length, 2, 'chat.update on entering containment and post-incident');
-    assert.equal(trail.replies.length, 2);
-    assert.match(trail.replies[0]!.text, /containment-eradication-recovery/);
-    assert.match(trail.replies[1]!.text, /resolved/);
-    assert.match(trail.replies[1]!.text, /post-incident/);
+    assert.equal(trail.updates.length, 3, 'chat.update when held for approval, on entering containment and post-incident');
+    assert.equal(trail.replies.length, 3);
+    // While held, the message links the approval page (the links exist only in that message).
+    assert.match(JSON.stringify(trail.updates[0]), new RegExp(new URL(held.approval.approve).pathname.replace(/[/]/g, '\\/')));
+    assert.match(trail.replies[1]!.text, /containment-eradication-recovery/);
+    assert.match(trail.replies[2]!.text, /resolved/);
+    assert.match(trail.replies[2]!.text, /post-incident/);
     assert.match(JSON.stringify(slack.topLevel('C0SEC')[0]!.blocks), /post-incident/, 'the message shows the last phase');
     assert.deepEqual(done.refs.slack && { channel: done.refs.slack.channel, ts: done.refs.slack.ts }, { channel, ts });
 
