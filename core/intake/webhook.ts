@@ -11,7 +11,8 @@ export interface WebhookRequest {
 
 export type WebhookCheck = { ok: true } | { ok: false; reason: string };
 
-function header(headers: WebhookRequest['headers'], name: string): string | undefined {
+/** A request header by name, in any case; the first value when it was sent several times. */
+export function header(headers: WebhookRequest['headers'], name: string): string | undefined {
   const wanted = name.toLowerCase();
   for (const [key, value] of Object.entries(headers)) {
     if (key.toLowerCase() === wanted) return Array.isArray(value) ? value[0] : value;

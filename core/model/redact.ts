@@ -6,10 +6,11 @@ const INLINE_SECRET = /\b(Bearer|Basic|SSWS|Splunk)\s+[A-Za-z0-9._~+/=-]{6,}/g;
 
 export const REDACTED = '[redacted]';
 
-// Names of lists about secrets ("missingCredentials", "tokenExpiresAt") hold no secret.
-const NOT_SECRET_KEY = /^(missing|has|token(expires|type))/i;
+// Names of lists or facts about secrets ("missingCredentials", "hasToken", "tokenExpiresAt")
+// hold no secret; "hashedPassword" does, so "has" must end a word.
+const NOT_SECRET_KEY = /^(?:[Mm]issing|has(?=[A-Z_-])|token[-_]?(?:[Ee]xpires|[Tt]ype))/;
 
-function isSecretKey(key: string): boolean {
+export function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key) && !NOT_SECRET_KEY.test(key);
 }
 
@@ -44,7 +45,7 @@ const SECRET_PATH_URL = /^https?:\/\/hooks\.slack\.com\/(services|workflows|trig
 
 /** True when a header, query parameter or field of this name carries a credential. */
 export function isSecretName(name: string): boolean {
-  return SECRET_KEY.test(name) || SECRET_HEADER_NAMES.has(name.toLowerCase());
+  return isSecretKey(name) || SECRET_HEADER_NAMES.has(name.toLowerCase());
 }
 
 /** True when a URL query parameter of this name carries a credential (`?key=`, `?sig=`, `?access_token=` …). */

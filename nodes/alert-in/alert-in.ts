@@ -2,7 +2,7 @@ import zlib from 'node:zlib';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import { AlertFormatError, FORMATS, normalizeAlerts } from '../../core/normalize';
 import { ingestAlert, type IngestResult } from '../../core/intake/ingest';
-import { verifyWebhook, type WebhookAuth } from '../../core/intake/webhook';
+import { header, verifyWebhook, type WebhookAuth } from '../../core/intake/webhook';
 import type { NormalizedAlert } from '../../core/model/types';
 import { nodeRef, onInput, shortText, useStore, type IncidentMessage, type Send } from '../common/node';
 
@@ -47,10 +47,6 @@ class BodyError extends Error {
   }
 }
 
-function headerOf(headers: HttpRequestLike['headers'], name: string): string {
-  const value = headers?.[name];
-  return (Array.isArray(value) ? value[0] : value) ?? '';
-}
 
 /**
  * The body as the sender meant it: decompressed when it says Content-Encoding gzip or deflate
@@ -59,7 +55,7 @@ function headerOf(headers: HttpRequestLike['headers'], name: string): string {
 function decodeBody(body: unknown, headers: HttpRequestLike['headers'], maxBytes: number): unknown {
   if (!Buffer.isBuffer(body)) return body;
   let bytes = body;
-  const encoding = headerOf(headers, 'content-encoding').trim().toLowerCase();
+  const encoding = (header(headers ?? {}, 'content-encoding') ?? '').trim().toLowerCase();
   if (encoding && encoding !== 'identity') {
     if (encoding !== 'gzip' && encoding !== 'deflate' && encoding !== 'x-gzip') {
       throw new BodyError('bad-encoding', `Content-Encoding "${encoding}" is not supported (gzip, deflate)`, 415);
@@ -75,7 +71,7 @@ function decodeBody(body: unknown, headers: HttpRequestLike['headers'], maxBytes
     }
     if (bytes.length > maxBytes) throw new BodyError('too-large', `the decompressed body is larger than ${maxBytes} bytes`, 413);
   }
-  const charset = /charset\s*=\s*"?([^";\s]+)/i.exec(headerOf(headers, 'content-type'))?.[1]?.toLowerCase();
+  const charset = /charset\s*=\s*"?([^";\s]+)/i.exec(header(headers ?? {}, 'content-type') ?? '')?.[1]?.toLowerCase();
   if (charset && ['iso-8859-1', 'latin1', 'latin-1', 'windows-1252', 'cp1252', 'us-ascii'].includes(charset)) return bytes.toString('latin1');
   return bytes;
 }

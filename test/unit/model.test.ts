@@ -26,10 +26,12 @@ describe('incident model', () => {
       const out = redact({
         channel: '#soc', token: 'xoxb-123', nested: { apiKey: 'k', password: 'p', list: [{ secret: 's' }] },
         header: 'Authorization: Bearer abcdefghijkl', routing_key: 'R0UT1NG', missingCredentials: ['token'],
+        hashedPassword: 'h', hasToken: true,
       });
       assert.deepEqual(out, {
         channel: '#soc', token: REDACTED, nested: { apiKey: REDACTED, password: REDACTED, list: [{ secret: REDACTED }] },
         header: `Authorization: Bearer ${REDACTED}`, routing_key: REDACTED, missingCredentials: ['token'],
+        hashedPassword: REDACTED, hasToken: true,
       });
     });
   });
