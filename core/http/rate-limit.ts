@@ -48,11 +48,18 @@ interface Bucket {
   timer?: NodeJS.Timeout;
 }
 
+/** Epoch milliseconds with a fraction, comparable with Date.now() values (deadlines, Retry-After). */
+function preciseNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
 export class RateLimiter {
   readonly limits: ResolvedRateLimit;
   private readonly buckets = new Map<string, Bucket>();
 
-  constructor(options?: RateLimitOptions, private readonly now: () => number = Date.now) {
+  // A sub-millisecond clock: with Date.now() two requests in the same millisecond see no refill,
+  // and the second waits a whole timer tick even when the limit is far away.
+  constructor(options?: RateLimitOptions, private readonly now: () => number = preciseNow) {
     this.limits = resolveRateLimit(options);
   }
 

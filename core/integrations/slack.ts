@@ -5,6 +5,7 @@ import {
   LogLevel, WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError, WebClient,
   type FetchFunction,
 } from '@slack/web-api';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Incident, Severity } from '../model/types';
 import type { CallRecord, Invoker } from './dry-run';
 import { createInvokerFetch } from './dry-run';
@@ -224,15 +225,76 @@ function simulatedAnswer(record: CallRecord): { status: number; json: unknown } 
 }
 
 /** The one place that calls Slack: chat.postMessage and chat.update through a WebClient on the invoker. */
-export class SlackApi {
+/**
+ * WebClients shared across messages (one per channel and token): building one binds some 250
+ * API methods, too slow to do per message. The invoker is per message, so the clients' fetch
+ * finds it in async context; p-queue runs a call synchronously only below its concurrency, so
+ * that is unbounded here (the policy queues).
+ */
+export class SlackClients {
   private readonly clients = new Map<string, WebClient>();
+  private readonly current = new AsyncLocalStorage<Invoker>();
 
-  constructor(private readonly invoker: Invoker, private readonly options: SlackApiOptions = {}) {}
+  /** Run `call` with `invoker` as the transport of every WebClient call made inside it. */
+  run<T>(invoker: Invoker, call: () => Promise<T>): Promise<T> {
+    return this.current.run(invoker, call);
+  }
+
+  // One WebClient per channel: Slack limits chat.postMessage per channel, so each channel is
+  // its own rate-limit destination in the policy.
+  client(channel: string, options: SlackApiOptions): WebClient {
+    const missing = options.missingCredentials ?? [];
+    const key = JSON.stringify([channel, options.token ?? '', options.apiUrl ?? '', options.timeoutMs ?? null, missing]);
+    let c = this.clients.get(key);
+    if (c) return c;
+    const current = this.current;
+    const invoker: Invoker = {
+      get mode() { return active().mode; },
+      get calls() { return active().calls; },
+      // Dry-run records say what live mode would lack; createInvokerFetch does not carry it.
+      invoke: (call) => active().invoke(missing.length ? { ...call, missingCredentials: missing } : call),
+    };
+    function active(): Invoker {
+      const found = current.getStore();
+      if (!found) throw new Error('Slack call made outside SlackClients.run(): no invoker for it');
+      return found;
+    }
+    const fetch = createInvokerFetch(invoker, {
+      operation: (url) => `slack.${url.pathname.split('/').pop() ?? 'call'}`,
+      simulated: simulatedAnswer,
+      destination: `slack:${channel}`,
+      // At-least-once: a 5xx from Slack means the message was not posted; losing an alert is worse than a rare duplicate.
+      idempotent: true,
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    });
+    c = new WebClient(options.token || undefined, {
+      slackApiUrl: options.apiUrl || SLACK_API_URL,
+      // The policy retries and queues; two retry loops would multiply waits and hide 429s.
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      maxRequestConcurrency: Number.POSITIVE_INFINITY,
+      // Node's Response satisfies the SDK's narrower FetchResponse at runtime; only the typings differ.
+      fetch: fetch as unknown as FetchFunction,
+      logLevel: LogLevel.ERROR,
+      allowAbsoluteUrls: false,
+    });
+    this.clients.set(key, c);
+    return c;
+  }
+}
+
+export class SlackApi {
+  private readonly clients: SlackClients;
+
+  /** `clients`: share one cache per Slack config; by default this SlackApi has its own. */
+  constructor(private readonly invoker: Invoker, private readonly options: SlackApiOptions = {}, clients?: SlackClients) {
+    this.clients = clients ?? new SlackClients();
+  }
 
   async postMessage(channel: string, message: SlackMessage, threadTs?: string): Promise<Posted> {
     const args = { channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false, ...(threadTs ? { thread_ts: threadTs } : {}) };
     try {
-      const res = await this.client(channel).chat.postMessage(args);
+      const res = await this.clients.run(this.invoker, () => this.clients.client(channel, this.options).chat.postMessage(args));
       return { channel: res.channel ?? channel, ts: String(res.ts) };
     } catch (err) {
       throw mapSlackError(err, channel);
@@ -241,44 +303,11 @@ export class SlackApi {
 
   async update(channel: string, ts: string, message: SlackMessage): Promise<Posted> {
     try {
-      const res = await this.client(channel).chat.update({ channel, ts, text: message.text, blocks: message.blocks });
+      const res = await this.clients.run(this.invoker, () => this.clients.client(channel, this.options).chat.update({ channel, ts, text: message.text, blocks: message.blocks }));
       return { channel: res.channel ?? channel, ts: String(res.ts ?? ts) };
     } catch (err) {
       throw mapSlackError(err, channel);
     }
-  }
-
-  // One WebClient per channel: Slack limits chat.postMessage per channel, so each channel is
-  // its own rate-limit destination in the policy.
-  private client(channel: string): WebClient {
-    let c = this.clients.get(channel);
-    if (c) return c;
-    const base = this.invoker;
-    const missing = this.options.missingCredentials ?? [];
-    // Dry-run records say what live mode would lack; createInvokerFetch does not carry it.
-    const invoker: Invoker = missing.length
-      ? { mode: base.mode, get calls() { return base.calls; }, invoke: (call) => base.invoke({ ...call, missingCredentials: missing }) }
-      : base;
-    const fetch = createInvokerFetch(invoker, {
-      operation: (url) => `slack.${url.pathname.split('/').pop() ?? 'call'}`,
-      simulated: simulatedAnswer,
-      destination: `slack:${channel}`,
-      // At-least-once: a 5xx from Slack means the message was not posted; losing an alert is worse than a rare duplicate.
-      idempotent: true,
-      ...(this.options.timeoutMs !== undefined ? { timeoutMs: this.options.timeoutMs } : {}),
-    });
-    c = new WebClient(this.options.token || undefined, {
-      slackApiUrl: this.options.apiUrl || SLACK_API_URL,
-      // The policy retries and queues; two retry loops would multiply waits and hide 429s.
-      retryConfig: { retries: 0 },
-      rejectRateLimitedCalls: true,
-      // Node's Response satisfies the SDK's narrower FetchResponse at runtime; only the typings differ.
-      fetch: fetch as unknown as FetchFunction,
-      logLevel: LogLevel.ERROR,
-      allowAbsoluteUrls: false,
-    });
-    this.clients.set(channel, c);
-    return c;
   }
 }
 

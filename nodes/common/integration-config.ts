@@ -1,6 +1,7 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { createHttpClient, type HttpClient, type HttpClientOptions } from '../../core/http';
 import { createInvoker, parseMode, type Invoker, type Mode } from '../../core/integrations';
+import type { SlackClients } from '../../core/integrations/slack';
 
 /** What a vendor config node (ir-slack-config, ir-pagerduty-config) offers the nodes using it. */
 export interface IntegrationConfig<C extends object> extends Node<C> {
@@ -65,6 +66,8 @@ export interface SlackCredentials {
 export interface SlackConfigNode extends IntegrationConfig<SlackCredentials> {
   channel: string;
   apiUrl: string;
+  /** WebClients shared by every slack-notify node using this config. */
+  clients: SlackClients;
 }
 
 export interface PagerDutyCredentials {

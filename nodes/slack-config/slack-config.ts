@@ -1,4 +1,5 @@
 import type { NodeAPI } from 'node-red';
+import { SlackClients } from '../../core/integrations/slack';
 import { setupIntegrationConfig, type IntegrationConfigDef, type SlackCredentials, type SlackConfigNode } from '../common/integration-config';
 
 interface SlackConfigDef extends IntegrationConfigDef {
@@ -13,6 +14,7 @@ export = function (RED: NodeAPI): void {
     RED.nodes.createNode(this, config);
     this.channel = (config.channel ?? '').trim();
     this.apiUrl = (config.apiUrl ?? '').trim();
+    this.clients = new SlackClients();
     // chat.postMessage allows about one message per second per channel.
     setupIntegrationConfig(RED, this, config, { rate: 1 });
   }

@@ -57,7 +57,7 @@ export = function (RED: NodeAPI): void {
         try {
           if (!channel) throw new Error('slack-notify: no channel: set a default channel in the Slack config node, a severity map or a channel on this node');
           missing = requireCredentials(slack.mode, 'Slack', slack.credentials, ['token']);
-          const api = new SlackApi(invoker, { ...(slack.credentials.token ? { token: slack.credentials.token } : {}), apiUrl: slack.apiUrl, missingCredentials: missing });
+          const api = new SlackApi(invoker, { ...(slack.credentials.token ? { token: slack.credentials.token } : {}), apiUrl: slack.apiUrl, missingCredentials: missing }, slack.clients);
           // A fresh hold's message carries its approve link (links are never stored in the incident).
           const approvalLink = (msg.approval as { approve?: unknown } | undefined)?.approve;
           result = await notifyIncident(api, latest, channel, {
