@@ -8,6 +8,7 @@ import type { Invoker } from './dry-run';
 import { incidentLinks } from './slack';
 
 export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
+export const PAGERDUTY_API_URL = 'https://api.pagerduty.com';
 export const SUMMARY_MAX = 1024;
 export const DEDUP_KEY_MAX = 255;
 
@@ -32,6 +33,10 @@ export interface PagerDutyRef {
   /** The last event PagerDuty accepted (or dry-run recorded). */
   state: 'triggered' | 'acknowledged' | 'resolved';
   dryRun?: boolean;
+  /** The PagerDuty incident (REST lookup with the optional REST token): id, number and page. */
+  incidentId?: string;
+  incidentNumber?: number;
+  htmlUrl?: string;
   [key: string]: unknown;
 }
 
@@ -201,4 +206,63 @@ export async function sendEvent(invoker: Invoker, event: Record<string, unknown>
     // 202 without JSON: the key we sent stands.
   }
   return { dedupKey: answered, status: res.status, dryRun: res.dryRun };
+}
+
+export interface FindOptions {
+  apiToken?: string;
+  /** Default https://api.pagerduty.com (EU: https://api.eu.pagerduty.com). */
+  apiUrl?: string;
+  missingCredentials?: readonly string[];
+}
+
+export interface FoundIncident {
+  id: string;
+  number?: number;
+  htmlUrl?: string;
+  status?: string;
+}
+
+/**
+ * The PagerDuty incident our events opened (REST API: GET /incidents?incident_key=), so the
+ * incident can link to it. The Events API answers before the incident exists, so "not yet" is
+ * a normal answer (undefined); the next event looks again.
+ */
+export async function findIncident(invoker: Invoker, dedupKey: string, options: FindOptions): Promise<FoundIncident | undefined> {
+  const url = new URL('/incidents', options.apiUrl || PAGERDUTY_API_URL);
+  url.searchParams.set('incident_key', dedupKey);
+  url.searchParams.set('limit', '1');
+  let res;
+  try {
+    res = await invoker.invoke({
+      operation: 'pagerduty.incidents.list',
+      method: 'GET',
+      url: url.href,
+      headers: { authorization: `Token token=${options.apiToken ?? ''}`, accept: 'application/vnd.pagerduty+json;version=2' },
+      destination: 'pagerduty-rest',
+      accept: [401, 403],
+      simulated: { status: 200, json: { incidents: [], limit: 1, offset: 0, more: false } },
+      ...(options.missingCredentials?.length ? { missingCredentials: options.missingCredentials } : {}),
+    });
+  } catch (err) {
+    if (err instanceof RateLimitedError) throw new PagerDutyError('PagerDuty REST API rate limit still hit after the retries', 'rate-limited', true, { cause: err });
+    if (err instanceof HttpClientError) throw new PagerDutyError(`PagerDuty REST API: ${err.message}`, err.code, err.transient, { cause: err });
+    throw err;
+  }
+  if (res.status === 401 || res.status === 403) {
+    throw new PagerDutyError(`PagerDuty REST API refused the token (${res.status}): create a read-only API key (Integrations → API Access Keys) and put it in the config node's REST token`, 'unauthorized', false);
+  }
+  let first: Record<string, unknown> | undefined;
+  try {
+    const body = res.json<{ incidents?: unknown }>();
+    first = Array.isArray(body.incidents) ? (body.incidents[0] as Record<string, unknown> | undefined) : undefined;
+  } catch {
+    throw new PagerDutyError('PagerDuty REST API answered something that is not JSON', 'invalid-response', true);
+  }
+  if (!first || typeof first.id !== 'string') return undefined;
+  return {
+    id: first.id,
+    ...(typeof first.incident_number === 'number' ? { number: first.incident_number } : {}),
+    ...(typeof first.html_url === 'string' && /^https?:\/\//i.test(first.html_url) ? { htmlUrl: first.html_url } : {}),
+    ...(typeof first.status === 'string' ? { status: first.status } : {}),
+  };
 }

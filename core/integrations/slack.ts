@@ -110,6 +110,8 @@ export function incidentLinks(incident: Incident, approvalLink?: string): Array<
   const out: Array<{ href: string; text: string }> = [];
   const jira = incident.refs.jira;
   if (jira && typeof jira.url === 'string') out.push({ href: jira.url, text: `Jira ${jira.key}` });
+  const pd = incident.refs.pagerduty;
+  if (pd && typeof pd.htmlUrl === 'string') out.push({ href: pd.htmlUrl, text: `PagerDuty incident${typeof pd.incidentNumber === 'number' ? ` #${pd.incidentNumber}` : ''}` });
   const hold = incident.holds.find((h) => h.state === 'pending');
   if (hold && approvalLink) out.push({ href: approvalLink, text: `Approval page (${hold.phase})` });
   return out;

@@ -76,13 +76,15 @@ export class KeyValueIncidentStore implements IncidentStore {
     return this.locks.run(`id:${incident.id}`, () => this.saveUnlocked(incident));
   }
 
-  private async saveUnlocked(incident: Incident): Promise<Incident> {
+  // `owned`: the caller hands over an incident nobody else holds (update's fresh copy), so it
+  // becomes the returned revision without one more copy.
+  private async saveUnlocked(incident: Incident, owned = false): Promise<Incident> {
     const stored = (await this.backend.get(INCIDENT_PREFIX + incident.id)) as Incident | undefined;
     const storedRevision = stored ? stored.revision : 0;
     if (stored ? stored.revision !== incident.revision : incident.revision !== 0) {
       throw new RevisionConflictError(incident.id, incident.revision, storedRevision);
     }
-    const next = clone(incident);
+    const next = owned ? incident : clone(incident);
     next.revision = incident.revision + 1;
     next.updatedAt = new Date().toISOString();
     await this.backend.set(INCIDENT_PREFIX + next.id, clone(next));
@@ -106,7 +108,7 @@ export class KeyValueIncidentStore implements IncidentStore {
         if (!base) throw new IncidentNotFoundError(id);
         change(base);
         try {
-          return await this.saveUnlocked(base);
+          return await this.saveUnlocked(base, true);
         } catch (err) {
           if (!(err instanceof RevisionConflictError) || attempt >= MAX_CONFLICT_RETRIES) throw err;
         }

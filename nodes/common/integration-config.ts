@@ -72,10 +72,12 @@ export interface SlackConfigNode extends IntegrationConfig<SlackCredentials> {
 
 export interface PagerDutyCredentials {
   routingKey?: string;
-  /** REST API token: not needed for events; kept for REST features (notes, responders). */
+  /** REST API token (read-only is enough): optional; finds the PagerDuty incident to link to it. */
   apiToken?: string;
 }
 
 export interface PagerDutyConfigNode extends IntegrationConfig<PagerDutyCredentials> {
   eventsUrl: string;
+  /** REST API base URL (EU region, emulators); empty = https://api.pagerduty.com. */
+  apiUrl: string;
 }

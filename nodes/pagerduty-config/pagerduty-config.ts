@@ -3,6 +3,7 @@ import { setupIntegrationConfig, type IntegrationConfigDef, type PagerDutyCreden
 
 interface PagerDutyConfigDef extends IntegrationConfigDef {
   eventsUrl?: string;
+  apiUrl?: string;
 }
 
 // PagerDuty service settings shared by pagerduty-page nodes: Events API v2 routing key and
@@ -11,6 +12,7 @@ export = function (RED: NodeAPI): void {
   function PagerDutyConfig(this: PagerDutyConfigNode, config: PagerDutyConfigDef): void {
     RED.nodes.createNode(this, config);
     this.eventsUrl = (config.eventsUrl ?? '').trim();
+    this.apiUrl = (config.apiUrl ?? '').trim();
     // Events API v2: about 120 events per minute per routing key.
     setupIntegrationConfig(RED, this, config, { rate: 2 });
   }

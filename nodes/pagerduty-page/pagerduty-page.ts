@@ -1,6 +1,6 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { requireCredentials } from '../../core/integrations';
-import { buildEvent, decideEvent, sendEvent, type Decision, type PagerDutyRef, type SendResult } from '../../core/integrations/pagerduty';
+import { buildEvent, decideEvent, findIncident, sendEvent, type Decision, type FoundIncident, type PagerDutyRef, type SendResult } from '../../core/integrations/pagerduty';
 import { SerialQueue } from '../../core/integrations/serial-queue';
 import { appendTimeline } from '../../core/model/timeline';
 import { SEVERITIES, type Severity } from '../../core/model/types';
@@ -60,13 +60,29 @@ export = function (RED: NodeAPI): void {
             failure = err instanceof Error ? err : new Error(String(err));
           }
         }
+        // With the optional REST token: find the PagerDuty incident once, to link to it.
+        const known = (current.refs.pagerduty as PagerDutyRef | undefined)?.incidentId;
+        let found: FoundIncident | undefined;
+        let lookupFailure: string | undefined;
+        if (sent && decision.action !== 'resolve' && !known && pd.credentials.apiToken) {
+          try {
+            found = await findIncident(invoker, sent.dedupKey, { apiToken: pd.credentials.apiToken, apiUrl: pd.apiUrl });
+          } catch (err) {
+            lookupFailure = err instanceof Error ? err.message : String(err); // the page went out: a note, not a failure
+          }
+        }
         const action = decision.action;
         msg.incident = await store.update(given.id, (inc) => {
-          if (sent && action) inc.refs.pagerduty = { dedupKey: sent.dedupKey, state: STATE[action], ...(sent.dryRun ? { dryRun: true } : {}) } satisfies PagerDutyRef;
+          const before = inc.refs.pagerduty as PagerDutyRef | undefined;
+          const link = found ? { incidentId: found.id, ...(found.number !== undefined ? { incidentNumber: found.number } : {}), ...(found.htmlUrl ? { htmlUrl: found.htmlUrl } : {}) }
+            : before?.incidentId ? { incidentId: before.incidentId, ...(before.incidentNumber !== undefined ? { incidentNumber: before.incidentNumber } : {}), ...(before.htmlUrl ? { htmlUrl: before.htmlUrl } : {}) } : {};
+          if (sent && action) inc.refs.pagerduty = { dedupKey: sent.dedupKey, state: STATE[action], ...(sent.dryRun ? { dryRun: true } : {}), ...link } satisfies PagerDutyRef;
           const outcome = !action ? 'skipped' : failure ? 'error' : pd.mode === 'dry-run' ? 'dry-run' : 'ok';
           const summary = !action ? `no PagerDuty event: ${decision.reason ?? ''}`
             : failure ? `PagerDuty ${action} failed: ${failure.message}`
-              : `${pd.mode === 'dry-run' ? 'dry-run: would have sent' : 'sent'} PagerDuty ${action} (dedup key ${sent?.dedupKey ?? ''})${missing.length ? ` (live mode lacks ${missing.join(', ')})` : ''}`;
+              : `${pd.mode === 'dry-run' ? 'dry-run: would have sent' : 'sent'} PagerDuty ${action} (dedup key ${sent?.dedupKey ?? ''})${missing.length ? ` (live mode lacks ${missing.join(', ')})` : ''}`
+                + (found ? `; PagerDuty incident ${found.number !== undefined ? `#${found.number}` : found.id}` : '')
+                + (lookupFailure ? `; finding the PagerDuty incident failed: ${lookupFailure}` : '');
           appendTimeline(inc, {
             node: nodeRef(node), action: ACTION, outcome, summary,
             details: { mode: pd.mode, ...(action ? { event: action } : {}), ...(sent ? { dedupKey: sent.dedupKey } : {}), ...(invoker.calls.length ? { calls: invoker.calls } : {}) },

@@ -9,6 +9,18 @@ import { startEmulator, type Emulator, type RecordedRequest, type ScriptedRespon
 export interface PagerDutyEmulator extends Emulator {
   /** Accepted events, in order. */
   events: PagerDutyEvent[];
+  /** Incidents opened by trigger events, by dedup key (REST: GET /incidents?incident_key=). */
+  incidents: Map<string, PagerDutyIncident>;
+  /** The REST API token GET /incidents accepts. */
+  restToken: string;
+}
+
+export interface PagerDutyIncident {
+  id: string;
+  incident_number: number;
+  html_url: string;
+  status: 'triggered' | 'acknowledged' | 'resolved';
+  incident_key: string;
 }
 
 export interface PagerDutyEvent {
@@ -44,8 +56,34 @@ export function validateEvent(body: unknown): string[] {
   return errors;
 }
 
+export const PAGERDUTY_REST_TOKEN = 'u+pdRestTokenForTests0';
+
 export async function startPagerDutyEvents(): Promise<PagerDutyEmulator> {
   const events: PagerDutyEvent[] = [];
+  const incidents = new Map<string, PagerDutyIncident>();
+  let number = 0;
+  // What the service does with an accepted event: a trigger opens (or joins) the incident of
+  // its dedup key; acknowledge and resolve move an open one.
+  const apply = (event: PagerDutyEvent): void => {
+    const open = incidents.get(event.dedup_key);
+    if (event.event_action === 'trigger') {
+      if (!open || open.status === 'resolved') {
+        const id = `Q${randomBytes(6).toString('hex').toUpperCase()}`;
+        incidents.set(event.dedup_key, { id, incident_number: ++number, html_url: `https://example.pagerduty.com/incidents/${id}`, status: 'triggered', incident_key: event.dedup_key });
+      }
+    } else if (open && open.status !== 'resolved') {
+      open.status = event.event_action === 'acknowledge' ? 'acknowledged' : 'resolved';
+    }
+  };
+  // REST API v2 list incidents: Authorization "Token token=…", answers {incidents, limit, offset, more}.
+  const list = (req: RecordedRequest): ScriptedResponse => {
+    if (req.headers.authorization !== `Token token=${PAGERDUTY_REST_TOKEN}`) {
+      return { status: 401, body: { error: { message: 'Authentication failed', code: 2006, errors: [] } } };
+    }
+    const key = req.query.incident_key;
+    const found = key ? incidents.get(key) : undefined;
+    return { status: 200, body: { incidents: found ? [found] : [], limit: 25, offset: 0, more: false, total: null } };
+  };
   const enqueue = (req: RecordedRequest): ScriptedResponse => {
     if (req.json === undefined) {
       return { status: 400, body: { status: 'Unrecognized object', message: 'Event object format is unrecognized', errors: ['JSON parse error'] } };
@@ -55,19 +93,24 @@ export async function startPagerDutyEvents(): Promise<PagerDutyEmulator> {
     const event = { ...(req.json as PagerDutyEvent) };
     event.dedup_key ??= randomBytes(16).toString('hex');
     events.push(event);
+    apply(event);
     return { status: 202, body: { status: 'success', message: 'Event processed', dedup_key: event.dedup_key } };
   };
   const emulator = await startEmulator({
     routes: [
       { method: 'POST', path: '/v2/enqueue', respond: enqueue },
+      { method: 'GET', path: '/incidents', respond: list },
     ],
   });
   const reset = emulator.reset;
   return Object.assign(emulator, {
     events,
+    incidents,
+    restToken: PAGERDUTY_REST_TOKEN,
     reset() {
       reset();
       events.length = 0;
+      incidents.clear();
     },
   });
 }

@@ -35,10 +35,10 @@ describe('NIST SP 800-61 example flow, live against the Slack and PagerDuty emul
     const flow = (JSON.parse(fs.readFileSync(EXAMPLE, 'utf8')) as FlowNode[]).map((node): FlowNode => {
       if (node.type === 'debug') return { ...node, type: 'helper' };
       if (node.type === 'ir-slack-config') return { ...node, mode: 'live', channel: 'C0SEC', apiUrl: slack.apiUrl, rate: 100 };
-      if (node.type === 'ir-pagerduty-config') return { ...node, mode: 'live', eventsUrl: `${pd.url}/v2/enqueue`, rate: 100 };
+      if (node.type === 'ir-pagerduty-config') return { ...node, mode: 'live', eventsUrl: `${pd.url}/v2/enqueue`, apiUrl: pd.url, rate: 100 };
       return node;
     });
-    return helper.load(modules, flow, { ir_nist_slack_config: { token: SLACK_TOKEN }, ir_nist_pagerduty_config: { routingKey: ROUTING_KEY } });
+    return helper.load(modules, flow, { ir_nist_slack_config: { token: SLACK_TOKEN }, ir_nist_pagerduty_config: { routingKey: ROUTING_KEY, apiToken: pd.restToken } });
   });
   afterEach(async () => {
     await helper.unload();
@@ -102,6 +102,11 @@ describe('NIST SP 800-61 example flow, live against the Slack and PagerDuty emul
     assert.equal(done.refs.pagerduty?.state, 'resolved');
     const pages = done.timeline.filter((e) => e.action === 'pagerduty-page').map((e) => [e.outcome, e.details?.event]);
     assert.deepEqual(pages, [['ok', 'trigger'], ['ok', 'acknowledge'], ['ok', 'resolve']]);
+    // The REST token found the PagerDuty incident; the Slack message links to it from then on.
+    const opened = pd.incidents.get(key)!;
+    assert.equal(opened.status, 'resolved');
+    assert.equal(done.refs.pagerduty?.htmlUrl, opened.html_url);
+    assert.match(JSON.stringify(trail.updates.at(-1)), new RegExp(opened.html_url.replace(/[/.]/g, '\\$&')));
   });
 
   it('medium, straight through: one Slack message updated at each phase; no page (the config pages high and critical only)', async () => {

@@ -57,6 +57,34 @@ describe('pagerduty-page node', () => {
     assert.ok(!JSON.stringify(got.timeline).includes(ROUTING_KEY));
   });
 
+  it('with the REST token, finds the PagerDuty incident and keeps its link; a bad token is a note, not a failure', async () => {
+    await helper.load(ALL_NODES, flow(`${pd.url}/v2/enqueue`, { apiUrl: pd.url }), { pc: { routingKey: ROUTING_KEY, apiToken: pd.restToken } });
+    const inc = incident({ severity: 'high' });
+    const got = await run({ incident: inc });
+    const opened = pd.incidents.get(dedupKeyFor(inc.id))!;
+    assert.equal(got.refs.pagerduty!.incidentId, opened.id);
+    assert.equal(got.refs.pagerduty!.incidentNumber, opened.incident_number);
+    assert.equal(got.refs.pagerduty!.htmlUrl, opened.html_url);
+    assert.match(got.timeline.at(-1)!.summary, new RegExp(`PagerDuty incident #${opened.incident_number}`));
+    const lookup = pd.requests.find((r) => r.method === 'GET')!;
+    assert.equal(lookup.query.incident_key, dedupKeyFor(inc.id));
+    assert.ok(!JSON.stringify(got.timeline).includes(pd.restToken), 'the REST token never reaches the timeline');
+    // Later events keep the link without looking it up again.
+    const acked = await run({ incident: { ...got, owner: 'alice' } });
+    assert.equal(acked.refs.pagerduty!.htmlUrl, opened.html_url);
+    assert.equal(pd.requests.filter((r) => r.method === 'GET').length, 1);
+
+    await helper.unload();
+    pd.reset();
+    await helper.load(ALL_NODES, flow(`${pd.url}/v2/enqueue`, { apiUrl: pd.url }), { pc: { routingKey: ROUTING_KEY, apiToken: 'wrong-token' } });
+    const other = await run({ incident: incident({ severity: 'high' }) });
+    const entry = other.timeline.at(-1)!;
+    assert.equal(entry.outcome, 'ok', 'the page itself went out');
+    assert.match(entry.summary, /finding the PagerDuty incident failed: .*refused the token \(401\)/);
+    assert.equal(other.refs.pagerduty!.state, 'triggered');
+    assert.equal(other.refs.pagerduty!.incidentId, undefined);
+  });
+
   it('does not page a severity that is not configured', async () => {
     await helper.load(ALL_NODES, flow(`${pd.url}/v2/enqueue`), creds);
     const got = await run({ incident: incident({ severity: 'medium' }) });
