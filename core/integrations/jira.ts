@@ -511,11 +511,16 @@ export interface JiraRef {
 export interface SyncSettings extends IssueSettings {
   /** Incident status → target workflow status name ('' or absent: no transition). */
   transitions?: Partial<Record<IncidentStatus, string>>;
+  /** Severities that open an issue (default all); an existing issue is kept in step whatever the severity. */
+  createFor?: readonly Severity[];
   dryRun: boolean;
 }
 
 export interface SyncResult {
-  action: 'created' | 'updated' | 'unchanged';
+  /** skipped: no call made; `ref` is then the incident's ref as it was (empty key when none): nothing to save. */
+  action: 'created' | 'updated' | 'unchanged' | 'skipped';
+  /** Why nothing was done (skipped). */
+  reason?: string;
   ref: JiraRef;
   /** How an existing issue was found. */
   foundBy?: 'ref' | 'search';
@@ -538,6 +543,12 @@ export async function syncIncident(api: JiraApi, incident: Incident, settings: S
   const notes: string[] = [];
   const previous = incident.refs.jira as JiraRef | undefined;
   const usable = previous && typeof previous.key === 'string' && (settings.dryRun || !previous.dryRun);
+  // Not worth an issue (yet): no call at all. A later, more severe message still escalates.
+  if (!usable) {
+    const why = incident.resolution === 'false-positive' ? 'resolved as a false positive'
+      : settings.createFor && !settings.createFor.includes(incident.severity) ? `severity ${incident.severity} is not escalated (${settings.createFor.join(', ') || 'none'})` : undefined;
+    if (why) return { action: 'skipped', reason: `no Jira issue: ${why}`, ref: previous ?? { key: '', timelineSynced: 0 }, commented: 0, notes };
+  }
   let issue: FoundIssue | undefined;
   let foundBy: SyncResult['foundBy'];
   if (usable && previous.dryRun) {
