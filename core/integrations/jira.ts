@@ -14,8 +14,9 @@ export const ACTION = 'jira-ticket';
 /** Where a dry-run without a site URL says it would have called. */
 export const PLACEHOLDER_SITE = 'https://your-site.atlassian.net';
 
-// Jira Cloud field limits: summary 255 characters, text fields and comments 32,767.
-export const LIMITS = { summary: 255, label: 255, cell: 200, line: 300, observables: 50, excerpt: 15, commentEntries: 30 } as const;
+// Jira Cloud field limits: summary 255 characters; descriptions and comments 32,767, counted
+// on the stored document, so ADF documents are kept below `document` in JSON.
+export const LIMITS = { summary: 255, label: 255, cell: 200, line: 300, observables: 50, excerpt: 15, commentEntries: 30, document: 30_000 } as const;
 
 const SEVERITY_ORDER: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
 export const DEFAULT_PRIORITIES: Readonly<Record<Severity, string>> = { critical: 'Highest', high: 'High', medium: 'Medium', low: 'Low' };
@@ -138,8 +139,22 @@ function refLinks(incident: Incident): AdfNode[][] {
   return out;
 }
 
+/** Halve the rows until the document fits Jira's limit (a few rows always stay). */
+function fitted(build: (rows: number) => AdfDoc, rows: number): AdfDoc {
+  let doc = build(rows);
+  while (JSON.stringify(doc).length > LIMITS.document && rows > 2) {
+    rows = Math.floor(rows / 2);
+    doc = build(rows);
+  }
+  return doc;
+}
+
 /** The issue description: the incident as found so far, every alert value bounded. */
 export function buildDescription(incident: Incident): AdfDoc {
+  return fitted((rows) => describeIncident(incident, rows), LIMITS.observables);
+}
+
+function describeIncident(incident: Incident, maxRows: number): AdfDoc {
   const content: AdfNode[] = [
     paragraph(
       strong('Severity: '), text(incident.severity.toUpperCase()),
@@ -154,11 +169,11 @@ export function buildDescription(incident: Incident): AdfDoc {
 
   if (incident.observables.length) {
     content.push(heading('Observables'));
-    const rows = incident.observables.slice(0, LIMITS.observables).map((o) => row('tableCell', [
+    const rows = incident.observables.slice(0, maxRows).map((o) => row('tableCell', [
       o.type, oneLine(o.value, LIMITS.cell), o.roles.join(', ') || '-', o.verdict ?? 'not assessed',
     ]));
     content.push({ type: 'table', attrs: { isNumberColumnEnabled: false, layout: 'default' }, content: [row('tableHeader', ['Type', 'Value', 'Roles', 'Verdict']), ...rows] });
-    if (incident.observables.length > LIMITS.observables) content.push(paragraph(text(`… and ${incident.observables.length - LIMITS.observables} more observables`)));
+    if (incident.observables.length > maxRows) content.push(paragraph(text(`… and ${incident.observables.length - maxRows} more observables`)));
   }
 
   const entries = incident.timeline.filter((e) => e.action !== ACTION);
@@ -176,7 +191,11 @@ export function buildDescription(incident: Incident): AdfDoc {
 
 /** A comment with timeline entries the issue has not seen yet. */
 export function buildComment(entries: readonly TimelineEntry[], incident: Incident): AdfDoc {
-  const shown = entries.slice(-LIMITS.commentEntries);
+  return fitted((rows) => commentOn(entries, incident, rows), LIMITS.commentEntries);
+}
+
+function commentOn(entries: readonly TimelineEntry[], incident: Incident, maxEntries: number): AdfDoc {
+  const shown = entries.slice(-maxEntries);
   const content: AdfNode[] = [paragraph(strong(`Incident update: ${incident.status}, phase ${incident.phase ?? '(none)'}, severity ${incident.severity}`))];
   if (entries.length > shown.length) content.push(paragraph(text(`(${entries.length - shown.length} earlier entries left out)`)));
   content.push(bulletList(shown.map(entryLine)));
@@ -604,6 +623,8 @@ export async function syncIncident(api: JiraApi, incident: Incident, settings: S
   } catch (err) {
     result.failure = mapJiraError(err, 'update');
   }
+  // A dry-run on an issue live mode made: recorded, but the live ref stays as it was (nothing was sent).
+  if (settings.dryRun && usable && !previous.dryRun) result.ref = previous;
   return result;
 }
 

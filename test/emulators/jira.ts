@@ -85,6 +85,11 @@ export function adfProblem(doc: unknown): string | undefined {
   return undefined;
 }
 
+/** Jira's 32,767-character limit on a rich-text field, counted on the stored document. */
+export function tooLong(doc: unknown): string | undefined {
+  return JSON.stringify(doc).length > 32_767 ? 'The entered text is too long. It exceeds the allowed limit of 32,767 characters.' : undefined;
+}
+
 /** The JQL the node sends: `field = "string"` clauses joined by AND, optional ORDER BY. */
 export function parseJql(jql: string): Array<{ field: string; value: string }> | string {
   const body = jql.replace(/\s+ORDER BY\s+[\w, ]+(ASC|DESC)?\s*$/i, '');
@@ -148,7 +153,7 @@ export async function startJira(options: JiraEmulatorOptions = {}): Promise<Jira
       if (!project.screen.includes(id)) errors[id] = `Field '${id}' cannot be set. It is not on the appropriate screen, or unknown.`;
     }
     if (fields.description !== undefined && !errors.description) {
-      const p = adfProblem(fields.description);
+      const p = adfProblem(fields.description) ?? tooLong(fields.description);
       if (p) errors.description = p;
     }
     if (Array.isArray(fields.labels) && !errors.labels) {
@@ -208,7 +213,7 @@ export async function startJira(options: JiraEmulatorOptions = {}): Promise<Jira
           const issue = find(keyOf(req));
           if (!issue) return notFound();
           const body = (req.json as { body?: unknown } | undefined)?.body;
-          const p = adfProblem(body);
+          const p = adfProblem(body) ?? tooLong(body);
           if (p) return err(400, [], { comment: p });
           commentIds += 1;
           const comment = { id: String(commentIds), body, created: new Date().toISOString() };

@@ -110,6 +110,19 @@ describe('jira-ticket node', () => {
     assert.deepEqual(got.map((m) => m.incident.timeline.at(-1)!.outcome), ['ok', 'skipped', 'skipped']);
   });
 
+  it('two jira-ticket nodes given the same incident at the same moment share one issue', async () => {
+    const nodes = flow(jira.url);
+    nodes.push({ ...nodes[2]!, id: 'ticket2' });
+    await helper.load(ALL_NODES, nodes, creds);
+    const got = collect(helper.getNode('out'));
+    const inc = incident();
+    helper.getNode('ticket').receive({ incident: inc });
+    helper.getNode('ticket2').receive({ incident: structuredClone(inc) });
+    await until(() => got.length === 2);
+    assert.equal(jira.issues.length, 1);
+    assert.deepEqual(got.map((m) => (m.incident.refs.jira as JiraRef).key), ['SEC-1', 'SEC-1']);
+  });
+
   it('a re-run (fresh store, refs lost) finds the issue by its label and creates none', async () => {
     await helper.load(ALL_NODES, flow(jira.url), creds);
     const inc = incident();

@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { createHttpClient, type HttpClient } from '../../../core/http';
 import { createInvoker } from '../../../core/integrations';
 import {
-  assigneeFor, buildDescription, buildIssueFields, buildSummary, describeJiraErrorBody, incidentLabel, JiraApi, JiraTicketError, jqlString,
+  assigneeFor, buildComment, buildDescription, buildIssueFields, buildSummary, describeJiraErrorBody, incidentLabel, JiraApi, JiraTicketError, jqlString,
   parseCustomFields, priorityFor, searchJql, syncIncident, type AdfNode, type JiraRef, type SyncSettings,
 } from '../../../core/integrations/jira';
 import { KeyedSerialQueue } from '../../../core/integrations/keyed-queue';
 import { appendTimeline } from '../../../core/model/timeline';
 import type { Incident } from '../../../core/model/types';
-import { adfProblem, JIRA_EMAIL, JIRA_TOKEN, parseJql, startJira, type JiraEmulator } from '../../emulators/jira';
+import { adfProblem, JIRA_EMAIL, JIRA_TOKEN, parseJql, startJira, tooLong, type JiraEmulator } from '../../emulators/jira';
 import { faults } from '../../emulators/server';
 import { incident } from '../../helpers/fixtures';
 
@@ -79,6 +79,19 @@ describe('integrations: Jira', () => {
     // A hostile href in refs is shown as text, never as a link.
     inc.refs.pagerduty = { dedupKey: 'k', url: 'javascript:alert(1)' };
     assert.ok(!JSON.stringify(buildDescription(inc)).includes('javascript:'));
+  });
+
+  it('keeps descriptions and comments within Jira\'s 32,767 characters, whatever the alert holds', () => {
+    const inc = incident();
+    inc.observables = Array.from({ length: 400 }, (_, i) => ({ type: 'url' as const, value: `https://evil.example/${i}/${'a'.repeat(5000)}`, roles: ['related' as const], tags: [], verdict: 'malicious' as const }));
+    for (let i = 0; i < 200; i++) appendTimeline(inc, { node, action: 'note', outcome: 'ok', summary: `${i} ${'"<&>'.repeat(2000)}` });
+    const doc = buildDescription(inc);
+    assert.equal(tooLong(doc), undefined);
+    assert.equal(adfProblem(doc), undefined);
+    assert.ok(texts(doc).some((t) => /more observables$/.test(t)));
+    const comment = buildComment(inc.timeline, inc);
+    assert.equal(tooLong(comment), undefined);
+    assert.ok(texts(comment).some((t) => /earlier entries left out/.test(t)));
   });
 
   it('builds create fields: label from the incident id, priority, assignee, components, custom fields', () => {
@@ -282,6 +295,17 @@ describe('integrations: Jira', () => {
       const live = await syncIncident(api().api, inc2, settings);
       assert.equal(live.action, 'created');
       assert.equal(live.ref.dryRun, undefined);
+
+      // Back in dry-run, the live issue's ref is left as it was: its comment was never sent.
+      const before = structuredClone(live.ref);
+      const inc3: Incident = { ...inc2, refs: { jira: structuredClone(live.ref) }, timeline: [...inc2.timeline] };
+      appendTimeline(inc3, { node, action: 'note', outcome: 'ok', summary: 'later note' });
+      const invoker3 = createInvoker({ mode: 'dry-run' });
+      const back = await syncIncident(new JiraApi(invoker3, { siteUrl: jira.url }), inc3, { ...settings, dryRun: true });
+      assert.equal(back.commented, 1);
+      assert.deepEqual(back.ref, before);
+      assert.equal(back.ref.timelineSynced, inc2.timeline.length);
+      assert.equal(jira.issue(live.ref.key)!.comments.length, 0);
     });
   });
 });
