@@ -50,12 +50,20 @@ export function searchJql(incidentId: string, project?: string): string {
   return `${parts.join(' AND ')} ORDER BY created ASC`;
 }
 
-/** One line, at most `max` characters (code points), cut with an ellipsis. */
+/**
+ * One line, at most `max` UTF-16 units (Jira counts Java string length), cut with an ellipsis
+ * and never inside a surrogate pair.
+ */
 export function oneLine(text: string, max: number): string {
   // eslint-disable-next-line no-control-regex
   const flat = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
-  const chars = Array.from(flat);
-  return chars.length <= max ? flat : `${chars.slice(0, max - 1).join('')}…`;
+  if (flat.length <= max) return flat;
+  let cut = '';
+  for (const ch of flat) {
+    if (cut.length + ch.length > max - 1) break;
+    cut += ch;
+  }
+  return `${cut}…`;
 }
 
 /** "[HIGH] title", one line, within Jira's 255 characters. */
@@ -423,7 +431,7 @@ export class JiraApi {
       host: this.siteUrl,
       ...(options.email && options.apiToken ? { authentication: { basic: { email: options.email, apiToken: options.apiToken } } } : {}),
       // axios's fetch adapter on our fetch: the policy does timeouts, retries and Retry-After.
-      baseRequestConfig: { adapter: 'fetch', env: { fetch }, timeout: 0, maxRedirects: 0 },
+      baseRequestConfig: { adapter: 'fetch', env: { fetch }, timeout: 0 },
     });
   }
 

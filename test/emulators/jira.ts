@@ -146,7 +146,7 @@ export async function startJira(options: JiraEmulatorOptions = {}): Promise<Jira
     if (typeof type !== 'string' || !project.issueTypes.includes(type)) errors.issuetype = 'Specify a valid issue type';
     const summary = fields.summary;
     if (typeof summary !== 'string' || !summary.trim()) errors.summary = 'You must specify a summary of the issue.';
-    else if (Array.from(summary).length > 255) errors.summary = 'Summary must be less than 255 characters.';
+    else if (summary.length > 255) errors.summary = 'Summary must be less than 255 characters.';
     else if (/[\r\n]/.test(summary)) errors.summary = 'The summary is invalid because it contains newline characters.';
     for (const id of Object.keys(fields)) {
       if (['project', 'issuetype', 'summary'].includes(id)) continue;

@@ -39,10 +39,13 @@ describe('integrations: Jira', () => {
     assert.equal(incidentLabel('a b/c'), 'ir-incident-a-b-c');
     assert.ok(incidentLabel('x'.repeat(400)).length <= 255);
     const long = buildSummary(incident({ title: `line one\nline two ${'y'.repeat(400)}` }));
-    assert.equal(Array.from(long).length, 255);
+    assert.equal(long.length, 255);
     assert.ok(!/\n/.test(long));
     assert.match(long, /^\[HIGH\] line one line two y+…$/);
-    assert.equal(Array.from(buildSummary(incident({ title: '😀'.repeat(300) }))).length, 255);
+    // Jira counts UTF-16 units; an emoji is two, and is never cut in half.
+    const emoji = buildSummary(incident({ title: '😀'.repeat(300) }));
+    assert.ok(emoji.length <= 255 && emoji.length >= 253, String(emoji.length));
+    assert.ok(!/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/.test(emoji), 'no lone surrogate');
   });
 
   it('maps severity to priority (configurable, empty = unset) and picks an assignee from a stable rota', () => {
@@ -198,6 +201,19 @@ describe('integrations: Jira', () => {
       assert.equal(searches.length, 2, 'two pages of one issue each');
       assert.ok(searches[1]!.query.nextPageToken);
       assert.equal(searches[0]!.query.jql, searchJql(inc.id, 'SEC'));
+    });
+
+    it('a hostile title (quotes, brackets, JQL words, newlines, emoji, 2000 characters) still makes one valid issue', async () => {
+      const title = `"]) OR labels is EMPTY ORDER BY key -- \n${'😀'.repeat(150)}${'x'.repeat(2000)}`;
+      const inc = incident({ title });
+      const res = await syncIncident(api().api, inc, settings);
+      assert.equal(res.action, 'created');
+      const summary = String(jira.issue(res.ref.key)!.fields.summary);
+      assert.ok(summary.length <= 255);
+      assert.ok(summary.startsWith('[HIGH] "]) OR labels is EMPTY ORDER BY key -- 😀'));
+      inc.refs = {};
+      assert.equal((await syncIncident(api().api, inc, settings)).foundBy, 'search');
+      assert.equal(jira.issues.length, 1);
     });
 
     it('a vanished issue is looked for again and, if gone, made anew', async () => {
