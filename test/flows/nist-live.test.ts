@@ -4,6 +4,8 @@ import path from 'node:path';
 import supertest from 'supertest';
 import { dedupKeyFor } from '../../core/integrations/pagerduty';
 import type { Incident } from '../../core/model/types';
+import { incidentLabel } from '../../core/integrations/jira';
+import { JIRA_EMAIL, JIRA_TOKEN, startJira, type JiraEmulator } from '../emulators/jira';
 import { startPagerDutyEvents, type PagerDutyEmulator } from '../emulators/pagerduty-events';
 import { SLACK_TOKEN, startSlack, type SlackEmulator } from '../emulators/slack';
 import { ALL_NODES, captureHttpNode, coreNode, helper, nextMessage, type FlowNode } from '../helpers/node-red';
@@ -13,37 +15,42 @@ const ROOT = path.resolve(__dirname, '..', '..', '..');
 const EXAMPLE = path.join(ROOT, 'examples', 'NIST SP 800-61 playbook.json');
 const ROUTING_KEY = 'R0UT1NGKEY0123456789abcdefABCDEF';
 
-// The shipped example with its Slack and PagerDuty config nodes switched to live and pointed
+// The shipped example with its Slack, PagerDuty and Jira config nodes switched to live and pointed
 // at the emulators: what a user does after filling in the credentials.
-describe('NIST SP 800-61 example flow, live against the Slack and PagerDuty emulators', () => {
+describe('NIST SP 800-61 example flow, live against the Slack, PagerDuty and Jira emulators', () => {
   const http = captureHttpNode();
   const modules = [...ALL_NODES, http.module, coreNode('network/21-httpin.js'), coreNode('function/15-change.js'), coreNode('function/10-switch.js'), coreNode('common/90-comment.js')];
   let slack: SlackEmulator;
   let pd: PagerDutyEmulator;
+  let jira: JiraEmulator;
 
   before(async () => {
     slack = await startSlack();
     pd = await startPagerDutyEvents();
+    jira = await startJira();
     await helper.startServer();
   });
   after(async () => {
     await helper.stopServer();
     await slack.close();
     await pd.close();
+    await jira.close();
   });
   beforeEach(() => {
     const flow = (JSON.parse(fs.readFileSync(EXAMPLE, 'utf8')) as FlowNode[]).map((node): FlowNode => {
       if (node.type === 'debug') return { ...node, type: 'helper' };
       if (node.type === 'ir-slack-config') return { ...node, mode: 'live', channel: 'C0SEC', apiUrl: slack.apiUrl, rate: 100 };
       if (node.type === 'ir-pagerduty-config') return { ...node, mode: 'live', eventsUrl: `${pd.url}/v2/enqueue`, apiUrl: pd.url, rate: 100 };
+      if (node.type === 'ir-jira-config') return { ...node, mode: 'live', siteUrl: jira.url, rate: 100 };
       return node;
     });
-    return helper.load(modules, flow, { ir_nist_slack_config: { token: SLACK_TOKEN }, ir_nist_pagerduty_config: { routingKey: ROUTING_KEY, apiToken: pd.restToken } });
+    return helper.load(modules, flow, { ir_nist_slack_config: { token: SLACK_TOKEN }, ir_nist_pagerduty_config: { routingKey: ROUTING_KEY, apiToken: pd.restToken }, ir_nist_jira_config: { email: JIRA_EMAIL, apiToken: JIRA_TOKEN } });
   });
   afterEach(async () => {
     await helper.unload();
     slack.reset();
     pd.reset();
+    jira.reset();
   });
 
   it('posts one Slack message and triggers one PagerDuty incident; a re-delivery adds neither', async () => {
@@ -58,6 +65,21 @@ describe('NIST SP 800-61 example flow, live against the Slack and PagerDuty emul
     assert.equal(slack.topLevel('C0SEC').length, 1);
     assert.deepEqual(pd.events.map((e) => [e.event_action, e.dedup_key]), [['trigger', dedupKeyFor(inc.id)]]);
   });
+  it('opens exactly one Jira issue per incident, however often the alert is re-sent', async () => {
+    const post = () => supertest(http.app()).post('/ir/nist').set('content-type', 'application/json').send(JSON.stringify(alertmanagerWebhook('firing')));
+    const inc = ((await post().expect(202)).body as { incident: Incident }).incident;
+    assert.equal(inc.refs.jira?.key, 'SEC-1');
+    assert.equal(inc.refs.jira?.url, `${jira.url}/browse/SEC-1`);
+    await Promise.all([post(), post(), post()]);
+    await post().expect(200);
+    assert.equal(jira.issues.length, 1);
+    assert.deepEqual(jira.withLabel(incidentLabel(inc.id)).map((i) => i.key), ['SEC-1']);
+    assert.equal(jira.issue('SEC-1')!.fields.summary, `[CRITICAL] ${inc.title}`);
+    const other = (await supertest(http.app()).post('/ir/nist').set('content-type', 'application/json').send(JSON.stringify(wazuhAlert())).expect(200)).body as Incident;
+    assert.equal(other.refs.jira?.key, 'SEC-2');
+    assert.equal(jira.issues.length, 2);
+  });
+
   /** The Slack calls of one incident's message: its one top-level post, its updates, its thread. */
   function slackTrail(channel: string, ts: string) {
     const postCalls = slack.requestsTo('POST', '/api/chat.postMessage').map((r) => r.form ?? {});
