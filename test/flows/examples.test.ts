@@ -226,6 +226,21 @@ for (const spec of SPECS) {
       assert.equal(huge.body.error.code, 'too-large');
     });
 
+    it('catches a failing node: answers 500 with the error; a failing integration is recorded apart, without a 500', async () => {
+      const gateNode = flow.find((n) => n.type === 'ir-phase-gate')!;
+      const answered = nextMessage<{ statusCode: number; payload: { error: { code: string; node: string } } }>(helper.getNode(id('finished')));
+      const integrationSink = flow.find((n) => n.type === 'debug' && n.name === 'recorded; the incident flows on')!;
+      const recorded = nextMessage<{ error: { source: { type: string } } }>(helper.getNode(integrationSink.id));
+      // No incident in the message: a programming error upstream, which every node refuses.
+      helper.getNode(gateNode.id).receive({ payload: 'no incident' } as never);
+      const msg = await answered;
+      assert.equal(msg.statusCode, 500);
+      assert.deepEqual([msg.payload.error.code, msg.payload.error.node], ['playbook-failed', 'ir-phase-gate']);
+      const slackNode = flow.find((n) => n.type === 'ir-slack-notify')!;
+      helper.getNode(slackNode.id).receive({ payload: 'no incident' } as never);
+      assert.equal((await recorded).error.source.type, 'ir-slack-notify');
+    });
+
     it('answers 409 when a gate refuses the move the framework forbids', async () => {
       const held = (await post(fixture('crowdstrike-detection.json')).expect(202)).body as { incident: Incident };
       // A gate of a phase the held incident may not move to (backwards, or skipping a phase).
