@@ -43,6 +43,17 @@ function enter(incident: Incident, gate: NodeRef, config: GateConfig, now: Date)
     summary: `Entered ${framework.label} phase "${phase.label}"`,
     details: { framework: framework.id, from: from ?? null, to: phase.id, status: incident.status },
   });
+  finish(incident, gate, config, now);
+  return { kind: 'passed', entered: true, slaDueAt: slaDueAt(incident, config) };
+}
+
+/**
+ * What a closing gate does: close the incident, attach the report. On entry, and also when the
+ * incident is already in the phase: a second gate at the end of a phase (CERT's Incident
+ * Response contains and closes in one phase) reports on the steps that ran in it.
+ */
+function finish(incident: Incident, gate: NodeRef, config: GateConfig, now: Date): void {
+  const { framework } = config;
   if (config.closeIncident && incident.status !== 'closed') {
     setStatus(incident, 'closed', now);
     appendTimeline(incident, { node: gate, action: 'incident-closed', outcome: 'ok', at: now, summary: `Incident closed at the end of ${framework.label}` });
@@ -51,7 +62,6 @@ function enter(incident: Incident, gate: NodeRef, config: GateConfig, now: Date)
     incident.report = buildReport(incident, framework, now);
     appendTimeline(incident, { node: gate, action: 'report-attached', outcome: 'ok', at: now, summary: 'Post-incident report attached (incident.report: Markdown and JSON)' });
   }
-  return { kind: 'passed', entered: true, slaDueAt: slaDueAt(incident, config) };
 }
 
 /**
@@ -70,7 +80,10 @@ export function applyGate(incident: Incident, gate: NodeRef, config: GateConfig,
     });
     return { kind: 'refused', reason: check.reason };
   }
-  if (check.same) return { kind: 'passed', entered: false };
+  if (check.same) {
+    finish(incident, gate, config, now);
+    return { kind: 'passed', entered: false };
+  }
   if (needsApproval(config.approval, incident)) {
     const existing = pendingHold(incident, gate.id, phase.id);
     if (existing && Date.parse(existing.expiresAt) > now.getTime()) return { kind: 'held', hold: existing, fresh: false };

@@ -152,6 +152,28 @@ describe('phase-gate logic: approvals, SLA and report', () => {
     assert.equal(buildReport(inc, undefined).json.summary !== undefined, true);
   });
 
+  it('a closing gate inside the phase the incident is in closes it and reports on the steps that ran there', () => {
+    // CERT contains and closes in one phase, Incident Response: the gate at its end does both.
+    const cert = getFramework('cert')!;
+    const certConfig = (phase: string, overrides: Partial<GateConfig> = {}): GateConfig => ({ ...config('detection-analysis'), framework: cert, phase: getPhase(cert, phase)!, ...overrides });
+    const inc = incident();
+    const t = Date.parse(inc.createdAt);
+    for (const [i, phase] of ['reporting-detection', 'triage', 'analysis', 'incident-response'].entries()) applyGate(inc, gate, certConfig(phase), new Date(t + i * 60_000));
+    appendTimeline(inc, { node: { type: 'ir-disable-account', id: 'd1' }, action: 'disable-account', outcome: 'dry-run', summary: 'would disable admin', at: new Date(t + 4 * 60_000) });
+    const closer = { type: 'ir-phase-gate', id: 'g2', name: 'Incident Response: close' };
+    const result = applyGate(inc, closer, certConfig('incident-response', { closeIncident: true, attachReport: true }), new Date(t + 5 * 60_000));
+    assert.deepEqual(result, { kind: 'passed', entered: false });
+    assert.equal(inc.status, 'closed');
+    assert.equal(inc.phases.length, 4, 'no second entry into the phase');
+    assert.match(inc.report!.markdown, /would disable admin/);
+    assert.deepEqual(inc.timeline.filter((e) => e.node.id === 'g2').map((e) => e.action), ['incident-closed', 'report-attached']);
+    assert.deepEqual(incidentErrors(inc), []);
+    // A gate that neither closes nor reports passes an incident already in its phase unchanged.
+    const revisionBefore = inc.timeline.length;
+    assert.deepEqual(applyGate(inc, gate, certConfig('incident-response')), { kind: 'passed', entered: false });
+    assert.equal(inc.timeline.length, revisionBefore);
+  });
+
   it('keeps attacker text in the report plain: no HTML, links or broken code spans', () => {
     const inc = incident({ title: '<img src=x onerror=alert(1)> `x` [click](http://evil) | *boom*' });
     inc.observables.push({ type: 'url', value: 'http://a`b<script>', roles: [], tags: [] });

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
 interface PackFile { path: string }
+type FlowNode = { id: string; type: string; [key: string]: unknown };
 
 describe('the npm package', () => {
   // --ignore-scripts: the test run has just built; prepack would build again.
@@ -32,6 +34,77 @@ describe('the npm package', () => {
     assert.ok(files.includes('LICENSE'));
     assert.ok(files.includes(pkg.main));
     assert.ok(!files.some((f) => f.startsWith('dist/test/')), 'tests are packed');
+  });
+
+  describe('the example flows', () => {
+    const dir = path.join(ROOT, 'examples');
+    const examples = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+    const flows = examples.map((file) => ({ file, nodes: JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as FlowNode[] }));
+    const all = flows.flatMap((f) => f.nodes);
+
+    it('are one per framework, each packed, each a JSON array of nodes', () => {
+      assert.deepEqual(examples, ['CERT playbook.json', 'ISACA playbook.json', 'ISO-IEC 27035 playbook.json', 'NIST SP 800-61 playbook.json']);
+      for (const { file, nodes } of flows) {
+        assert.ok(files.includes(`examples/${file}`), `${file} not packed`);
+        assert.ok(Array.isArray(nodes) && nodes.every((n) => typeof n.id === 'string' && typeof n.type === 'string'), file);
+        assert.equal(nodes.filter((n) => n.type === 'tab').length, 1, `${file}: one tab`);
+      }
+    });
+
+    it('have ids unique across all examples, so all can be imported into one Node-RED', () => {
+      const seen = new Map<string, string>();
+      for (const { file, nodes } of flows) {
+        for (const node of nodes) {
+          assert.ok(!seen.has(node.id), `${node.id} is in ${file} and ${seen.get(node.id)}`);
+          seen.set(node.id, file);
+        }
+      }
+    });
+
+    it('refer only to nodes of their own file (wires, links, groups, config nodes, catch scopes)', () => {
+      for (const { file, nodes } of flows) {
+        const ids = new Set(nodes.map((n) => n.id));
+        const refs = (n: FlowNode): string[] => [
+          ...((n.wires as string[][] | undefined) ?? []).flat(), ...((n.links as string[] | undefined) ?? []),
+          ...((n.nodes as string[] | undefined) ?? []), ...(Array.isArray(n.scope) ? n.scope as string[] : []),
+          ...(['z', 'g', 'slack', 'pagerduty', 'store'] as const).map((k) => n[k]).filter((v): v is string => typeof v === 'string' && v !== ''),
+        ];
+        for (const node of nodes) for (const ref of refs(node)) assert.ok(ids.has(ref), `${file}: ${node.id} refers to missing ${ref}`);
+      }
+    });
+
+    it('use every node of the package at least once', () => {
+      const used = new Set(all.map((n) => n.type));
+      for (const type of Object.keys(pkg['node-red'].nodes)) assert.ok(used.has(type), `no example uses ${type}`);
+    });
+
+    it('listen on distinct http-in paths, with the raw body alert-in verifies signatures on', () => {
+      const inputs = all.filter((n) => n.type === 'http in');
+      assert.equal(inputs.length, flows.length);
+      assert.equal(new Set(inputs.map((n) => `${String(n.method)} ${String(n.url)}`)).size, inputs.length);
+      for (const input of inputs) {
+        assert.equal(input.method, 'post');
+        assert.equal(input.skipBodyParsing, true, `${String(input.url)}: raw body`);
+      }
+      assert.deepEqual(inputs.map((n) => n.url).sort(), ['/ir/cert', '/ir/isaca', '/ir/iso27035', '/ir/nist']);
+    });
+
+    it('ship every config node with a mode in dry-run, and no credentials', () => {
+      const configTypes = new Set(Object.keys(pkg['node-red'].nodes));
+      const configs = all.filter((n) => configTypes.has(n.type) && !('wires' in n));
+      assert.ok(configs.length > 0);
+      for (const config of configs) if ('mode' in config) assert.equal(config.mode, 'dry-run', config.id);
+      for (const { file, nodes } of flows) {
+        for (const node of nodes) {
+          assert.ok(!('credentials' in node), `${file}: ${node.id} carries credentials`);
+          for (const [key, value] of Object.entries(node)) {
+            if (/token|secret|password|routingkey|apikey/i.test(key)) assert.ok(value === '' || value === undefined, `${file}: ${node.id}.${key} is set`);
+          }
+        }
+        const text = fs.readFileSync(path.join(dir, file), 'utf8');
+        assert.doesNotMatch(text, /xox[abpr]-|-----BEGIN|Bearer [A-Za-z0-9]|[A-Za-z0-9+/]{40,}/, `${file} holds something that looks like a secret`);
+      }
+    });
   });
 
   it('exports the core API from its main entry', () => {
