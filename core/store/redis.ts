@@ -157,7 +157,7 @@ return out
 
 /** A Lua script sent once (EVALSHA), and again whenever Redis forgot it (a restart, SCRIPT FLUSH). */
 class Script {
-  private readonly sha: string;
+  readonly sha: string;
   constructor(private readonly lua: string) {
     this.sha = createHash('sha1').update(lua).digest('hex');
   }
@@ -175,6 +175,8 @@ class Script {
 const saveScript = new Script(SAVE_SCRIPT);
 const evictScript = new Script(EVICT_SCRIPT);
 const claimScript = new Script(CLAIM_SCRIPT);
+/** What EVALSHA of the timer claim sends (the system test watches for it on the wire). */
+export const CLAIM_SCRIPT_SHA1 = claimScript.sha;
 
 // The key's earlier incidents (newest first), as the embedded store keeps them.
 const DEDUP_HISTORY = 5;
