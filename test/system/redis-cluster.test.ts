@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Incident } from '../../core/model/types';
 import { CLAIM_SCRIPT_SHA1, createRedisClient, RedisIncidentStore } from '../../core/store/redis';
+import { deployFlow, nistFlow } from '../helpers/cluster';
 import { startNodeRedCli, type NodeRedProcess } from '../helpers/node-red-cli';
 import { alertmanagerWebhook } from '../helpers/payloads';
 import { startRedis, type RunningRedis } from '../helpers/redis-server';
@@ -14,40 +15,8 @@ import { TcpProxy } from '../helpers/tcp-proxy';
 
 const REDIS_PASSWORD = 'test-only-redis-password';
 const PREFIX = 'soc:';
-const ROOT = path.resolve(__dirname, '..', '..', '..');
 
 interface Held { incident: Incident; approval: { approve: string; deny: string; alreadyHeld: boolean } }
-
-/**
- * The NIST example with every node on one Redis store config node, the Detection and Analysis
- * SLA for critical incidents shortened, and the SLA output logged to the console.
- */
-function nistOnRedis(redisUrl: string, slaMinutes: number): Array<Record<string, unknown>> {
-  const example = JSON.parse(fs.readFileSync(path.join(ROOT, 'flows', 'NIST SP 800-61 playbook.json'), 'utf8')) as Array<Record<string, unknown>>;
-  const flow = example.map((n) => {
-    const node = 'store' in n ? { ...n, store: 'ir_test_redis_store' } : { ...n };
-    if (n.id === 'ir_nist_gate_detect') Object.assign(node, { slaCritical: slaMinutes, slaHigh: slaMinutes });
-    if (n.id === 'ir_nist_sla') Object.assign(node, { console: true });
-    return node;
-  });
-  flow.push({
-    id: 'ir_test_redis_store', type: 'ir-incident-store', name: 'shared Redis', backend: 'redis', redisUrl, keyPrefix: PREFIX, retentionDays: 30,
-    // Deployed through the admin API as the editor does: the password goes to the encrypted credentials.
-    credentials: { password: REDIS_PASSWORD },
-  });
-  return flow;
-}
-
-async function deploy(nodeRed: NodeRedProcess, flow: Array<Record<string, unknown>>): Promise<void> {
-  const res = await fetch(`${nodeRed.url}/flows`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'node-red-deployment-type': 'full', 'node-red-api-version': 'v2' },
-    body: JSON.stringify({ flows: flow }),
-  });
-  assert.equal(res.status, 200, await res.text());
-  // The flow's nodes now use the Redis store: the sidebar API counts the stores in use.
-  await waitFor(async () => ((await (await fetch(`${nodeRed.url}/ir/incidents`)).json()) as { stores: number }).stores === 1, 20_000, 'the deployed flow to use its store');
-}
 
 async function postAlert(nodeRed: NodeRedProcess, body: unknown): Promise<{ status: number; json: Held }> {
   const res = await fetch(`${nodeRed.url}/ir/nist`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -90,7 +59,7 @@ describe('several Node-RED instances on one Redis (node-red CLI, real redis-serv
       NODE_RED_CREDENTIAL_SECRET: 'test-secret',
     });
     running.push(nodeRed);
-    await deploy(nodeRed, nistOnRedis(redisUrl, slaMinutes));
+    await deployFlow(nodeRed, nistFlow({ redis: { url: redisUrl, password: REDIS_PASSWORD, keyPrefix: PREFIX }, slaMinutes }));
     return nodeRed;
   }
 
