@@ -194,6 +194,14 @@ class DedupMovedError extends Error {
   }
 }
 
+/** Redis could not be reached or refused a command. */
+export class RedisStoreError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RedisStoreError';
+  }
+}
+
 type TimerBody = Omit<StoredTimer, 'leaseOwner' | 'leaseUntil'>;
 
 /**
@@ -241,13 +249,21 @@ export class RedisIncidentStore implements IncidentStore {
     return `${this.prefix}timer:`;
   }
 
+  /** A Redis failure names the store (address, prefix: never credentials) and says what happened. */
+  private io<T>(op: Promise<T>): Promise<T> {
+    return op.catch((err: unknown) => {
+      const message = err instanceof Error ? err.message : String(err);
+      throw new RedisStoreError(`${this.name}: ${message}`, { cause: err });
+    });
+  }
+
   async get(id: string): Promise<Incident | undefined> {
-    const json = await this.client.hget(this.incidentKey(id), 'json');
+    const json = await this.io(this.client.hget(this.incidentKey(id), 'json'));
     return json ? (JSON.parse(json) as Incident) : undefined;
   }
 
   async getByDedupKey(dedupKey: string): Promise<Incident | undefined> {
-    const id = await this.client.get(this.dedupSlot(dedupKey));
+    const id = await this.io(this.client.get(this.dedupSlot(dedupKey)));
     return id ? this.get(id) : undefined;
   }
 
@@ -258,11 +274,11 @@ export class RedisIncidentStore implements IncidentStore {
   /** With expectedSlot: only while the dedup key names that incident ('' = none). */
   private async saveGuarded(incident: Incident, expectedSlot?: string): Promise<Incident> {
     const next: Incident = { ...incident, revision: incident.revision + 1, updatedAt: new Date().toISOString() };
-    const answer = (await saveScript.run(
+    const answer = (await this.io(saveScript.run(
       this.client,
       [this.incidentKey(incident.id), this.indexKey, this.dedupSlot(incident.dedupKey), this.historyKey(incident.dedupKey)],
       [incident.id, incident.revision, JSON.stringify(next), next.status, next.updatedAt, expectedSlot === undefined ? '0' : '1', expectedSlot ?? '', DEDUP_HISTORY],
-    )) as [string, string];
+    ))) as [string, string];
     if (answer[0] === 'conflict') throw new RevisionConflictError(incident.id, incident.revision, Number(answer[1]));
     if (answer[0] === 'moved') throw new DedupMovedError(incident.dedupKey);
     // A copy, as the embedded store hands out: the caller's object is not the saved one.
@@ -295,10 +311,10 @@ export class RedisIncidentStore implements IncidentStore {
   ): Promise<UpsertResult> {
     return this.locks.run(`dedup:${dedupKey}`, async () => {
       for (let attempt = 0; ; attempt++) {
-        const [latest, earlier] = await Promise.all([
+        const [latest, earlier] = await this.io(Promise.all([
           this.client.get(this.dedupSlot(dedupKey)),
           this.client.lrange(this.historyKey(dedupKey), 0, -1),
-        ]);
+        ]));
         // The incident that already holds this alert wins; else the newest that may take it.
         let chosen: Incident | undefined;
         for (const id of latest ? [latest, ...earlier] : earlier) {
@@ -326,12 +342,12 @@ export class RedisIncidentStore implements IncidentStore {
 
   /** Ids newest first (ULIDs sort by time), read in batches with the fields the filters need. */
   private async *scan(statuses?: string[]): AsyncGenerator<{ id: string; rev: string; status: string; updatedAt: string; json: string }> {
-    const ids = await this.client.zrevrangebylex(this.indexKey, '+', '-');
+    const ids = await this.io(this.client.zrevrangebylex(this.indexKey, '+', '-'));
     for (let i = 0; i < ids.length; i += LIST_BATCH) {
       const batch = ids.slice(i, i + LIST_BATCH);
       const pipeline = this.client.pipeline();
       for (const id of batch) pipeline.hmget(this.incidentKey(id), 'rev', 'status', 'updatedAt', 'json');
-      const rows = (await pipeline.exec()) ?? [];
+      const rows = (await this.io(pipeline.exec())) ?? [];
       for (let j = 0; j < batch.length; j++) {
         const [err, fields] = rows[j] as [Error | null, Array<string | null>];
         if (err) throw err;
@@ -363,11 +379,11 @@ export class RedisIncidentStore implements IncidentStore {
       const incident = JSON.parse(row.json) as Incident;
       if (!isDone(incident)) continue;
       // Every instance sweeps; the revision check lets exactly one evict, and none evict a reopened one.
-      const done = await evictScript.run(
+      const done = await this.io(evictScript.run(
         this.client,
         [this.incidentKey(row.id), this.indexKey, this.dedupSlot(incident.dedupKey), this.historyKey(incident.dedupKey)],
         [row.id, row.rev],
-      );
+      ));
       if (done === 1) evicted.push(row.id);
     }
     return evicted;
@@ -377,20 +393,20 @@ export class RedisIncidentStore implements IncidentStore {
     const { leaseOwner: _owner, leaseUntil: _until, ...body } = timer;
     const key = this.timerPrefix + timer.id;
     // Replacing a timer drops any lease on the old one, as the embedded store does.
-    await this.client.multi()
+    await this.io(this.client.multi()
       .del(key)
       .hset(key, 'json', JSON.stringify(body))
       .zadd(this.timerIndex, Date.parse(timer.dueAt), timer.id)
-      .exec();
+      .exec());
   }
 
   async cancelTimer(id: string): Promise<void> {
-    await this.client.multi().del(this.timerPrefix + id).zrem(this.timerIndex, id).exec();
+    await this.io(this.client.multi().del(this.timerPrefix + id).zrem(this.timerIndex, id).exec());
   }
 
   async claimDueTimers({ now = new Date(), owner, leaseMs, limit = 100 }: ClaimOptions): Promise<StoredTimer[]> {
     const leaseUntil = now.getTime() + leaseMs;
-    const answer = (await claimScript.run(this.client, [this.timerIndex], [this.timerPrefix, now.getTime(), owner, leaseUntil, limit])) as string[];
+    const answer = (await this.io(claimScript.run(this.client, [this.timerIndex], [this.timerPrefix, now.getTime(), owner, leaseUntil, limit]))) as string[];
     const claimed: StoredTimer[] = [];
     for (let i = 0; i < answer.length; i += 2) {
       claimed.push({ ...(JSON.parse(answer[i + 1]) as TimerBody), leaseOwner: owner, leaseUntil: new Date(leaseUntil).toISOString() });
@@ -399,11 +415,11 @@ export class RedisIncidentStore implements IncidentStore {
   }
 
   async listTimers(): Promise<StoredTimer[]> {
-    const ids = await this.client.zrange(this.timerIndex, 0, -1);
+    const ids = await this.io(this.client.zrange(this.timerIndex, 0, -1));
     if (ids.length === 0) return [];
     const pipeline = this.client.pipeline();
     for (const id of ids) pipeline.hmget(this.timerPrefix + id, 'json', 'leaseOwner', 'leaseUntil');
-    const rows = (await pipeline.exec()) ?? [];
+    const rows = (await this.io(pipeline.exec())) ?? [];
     const timers: StoredTimer[] = [];
     for (const [err, fields] of rows as Array<[Error | null, Array<string | null>]>) {
       if (err) throw err;
