@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import Redis from 'ioredis';
 import { isDone } from '../model/incident';
@@ -62,7 +63,8 @@ export function createRedisClient(options: RedisConnectionOptions): Redis {
     db: target.db,
     ...(options.username ? { username: options.username } : {}),
     ...(options.password ? { password: options.password } : {}),
-    ...(tls ? { tls: { servername: target.host, ...tls } } : {}),
+    // SNI takes names only (RFC 6066): no servername for an address.
+    ...(tls ? { tls: { ...(isIP(target.host) ? {} : { servername: target.host }), ...tls } } : {}),
     connectTimeout: 10_000,
     maxRetriesPerRequest: 3,
     // Reconnect with a growing pause, at most 5 s apart, for as long as it takes.
@@ -219,7 +221,12 @@ export class RedisIncidentStore implements IncidentStore {
     this.prefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
     this.name = options.name ?? `redis (prefix "${this.prefix}")`;
     this.owned = options.owned ?? false;
+    // Why the connection fails (refused, certificate, password): a failed command says so.
+    client.on('error', (err: Error) => { this.connectionError = err.message; });
+    client.on('ready', () => { this.connectionError = undefined; });
   }
+
+  private connectionError: string | undefined;
 
   readonly name: string;
   private readonly owned: boolean;
@@ -253,7 +260,8 @@ export class RedisIncidentStore implements IncidentStore {
   private io<T>(op: Promise<T>): Promise<T> {
     return op.catch((err: unknown) => {
       const message = err instanceof Error ? err.message : String(err);
-      throw new RedisStoreError(`${this.name}: ${message}`, { cause: err });
+      const why = this.connectionError && !message.includes(this.connectionError) ? ` (connection: ${this.connectionError})` : '';
+      throw new RedisStoreError(`${this.name}: ${message}${why}`, { cause: err });
     });
   }
 

@@ -12,17 +12,25 @@ export interface RunningRedis {
   stop(): Promise<void>;
 }
 
+function tlsArgs(dir: string, port: number, tls: { certPem: string; keyPem: string }): string[] {
+  fs.writeFileSync(path.join(dir, 'server.crt'), tls.certPem);
+  fs.writeFileSync(path.join(dir, 'server.key'), tls.keyPem, { mode: 0o600 });
+  return ['--port', '0', '--tls-port', String(port), '--tls-cert-file', path.join(dir, 'server.crt'), '--tls-key-file', path.join(dir, 'server.key'), '--tls-auth-clients', 'no'];
+}
+
 /**
  * A throwaway redis-server on 127.0.0.1 (no persistence, its own temporary directory). A missing
  * binary fails the test: the Redis store is never tested against anything but a real Redis.
  */
-export async function startRedis(extraArgs: string[] = []): Promise<RunningRedis> {
+export async function startRedis(extraArgs: string[] = [], options: { tls?: { certPem: string; keyPem: string } } = {}): Promise<RunningRedis> {
   if (!fs.existsSync(REDIS_SERVER)) {
     throw new Error(`${REDIS_SERVER} is missing: install the Debian package redis-server (.ci/run does) to run the Redis store tests`);
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ir-redis-'));
   const port = await freePort();
-  const child: ChildProcess = spawn(REDIS_SERVER, ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir, ...extraArgs], {
+  // With TLS, the only port is the TLS one (clients without TLS get nowhere).
+  const listen = options.tls ? tlsArgs(dir, port, options.tls) : ['--port', String(port)];
+  const child: ChildProcess = spawn(REDIS_SERVER, ['--bind', '127.0.0.1', ...listen, '--save', '', '--appendonly', 'no', '--dir', dir, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -39,7 +47,7 @@ export async function startRedis(extraArgs: string[] = []): Promise<RunningRedis
   child.removeAllListeners('exit');
   return {
     port,
-    url: `redis://127.0.0.1:${port}/0`,
+    url: `${options.tls ? 'rediss' : 'redis'}://127.0.0.1:${port}/0`,
     stop: () => new Promise<void>((resolve) => {
       const done = () => { fs.rmSync(dir, { recursive: true, force: true }); resolve(); };
       if (child.exitCode !== null) return done();

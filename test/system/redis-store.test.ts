@@ -4,7 +4,13 @@ import Redis from 'ioredis';
 import { appendTimeline } from '../../core/model/timeline';
 import { createRedisClient, describeRedis, parseRedisUrl, RedisIncidentStore } from '../../core/store/redis';
 import type { StoredTimer } from '../../core/store/types';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createTestPki } from '../emulators/certs';
 import { incident } from '../helpers/fixtures';
+import { ALL_NODES, coreNode, helper, nextMessage } from '../helpers/node-red';
+import { wazuhAlert } from '../helpers/payloads';
 import { startRedis, type RunningRedis } from '../helpers/redis-server';
 import { describeStoreContract } from '../helpers/store-contract';
 
@@ -130,5 +136,56 @@ describe('Redis connection settings', () => {
     } finally {
       await secured.stop();
     }
+  });
+});
+
+describe('Redis over TLS (rediss://, a private CA)', function () {
+  this.timeout(30_000);
+  const pki = createTestPki('IR Redis test CA');
+  let secure: RunningRedis;
+  let caDir: string;
+  before(async () => {
+    secure = await startRedis([], { tls: { certPem: pki.server.certPem, keyPem: pki.server.keyPem } });
+    caDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ir-redis-ca-'));
+    fs.writeFileSync(path.join(caDir, 'ca.crt'), pki.ca.certPem);
+  });
+  after(async () => {
+    await secure?.stop();
+    fs.rmSync(caDir, { recursive: true, force: true });
+  });
+
+  it('connects with the CA given, and refuses a server the system CAs do not vouch for', async () => {
+    const trusted = new RedisIncidentStore(createRedisClient({ url: secure.url, tls: { ca: pki.ca.certPem } }), { owned: true });
+    const saved = await trusted.save(incident());
+    assert.equal((await trusted.get(saved.id))!.id, saved.id);
+    await trusted.close();
+    const client = createRedisClient({ url: secure.url });
+    client.on('error', () => undefined);
+    const untrusted = new RedisIncidentStore(client, { owned: true });
+    await assert.rejects(untrusted.get(saved.id), /connection: .*(certificate|self.signed|unable to verify)/i);
+    await untrusted.close();
+  });
+
+  describe('through the config node and Node-RED\'s tls-config node', () => {
+    before(() => helper.startServer());
+    after(() => helper.stopServer());
+    afterEach(() => helper.unload());
+
+    it('alert-in opens the incident in the Redis behind TLS', async () => {
+      const tls = coreNode('network/05-tls.js');
+      await helper.load([tls, ...ALL_NODES], [
+        { id: 'tab', type: 'tab' },
+        { id: 'tls', type: 'tls-config', cert: '', key: '', ca: path.join(caDir, 'ca.crt'), verifyservercert: true },
+        { id: 'store', type: 'ir-incident-store', backend: 'redis', redisUrl: secure.url, tls: 'tls', keyPrefix: 'tls-node:', retentionDays: 30 },
+        { id: 'in', type: 'ir-alert-in', z: 'tab', store: 'store', format: 'auto', dedupKeyType: 'default', windowMinutes: 15, maxAlerts: 20, maxKilobytes: 1024, maxDepth: 64, auth: 'none', wires: [['new'], [], []] },
+        { id: 'new', type: 'helper', z: 'tab' },
+      ]);
+      const created = nextMessage<{ incident: { id: string } }>(helper.getNode('new'), 10_000);
+      helper.getNode('in').receive({ payload: wazuhAlert() });
+      const { incident: opened } = await created;
+      const reader = new RedisIncidentStore(createRedisClient({ url: secure.url, tls: { ca: pki.ca.certPem } }), { keyPrefix: 'tls-node:', owned: true });
+      assert.equal((await reader.get(opened.id))!.id, opened.id);
+      await reader.close();
+    });
   });
 });
