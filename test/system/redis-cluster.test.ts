@@ -160,10 +160,10 @@ describe('several Node-RED instances on one Redis (node-red CLI, real redis-serv
     proxies.push(proxyA, proxyB);
     await Promise.all([proxyA.start(), proxyB.start()]);
     const leaseMs = 5_000;
-    // The SLA (9 s) falls due after all alerts are in.
+    // The SLA (15 s) falls due after all alerts are in, even on a busy machine.
     const [a, b] = await Promise.all([
-      instance(`redis://127.0.0.1:${proxyA.port}/0`, 0.15, leaseMs),
-      instance(`redis://127.0.0.1:${proxyB.port}/0`, 0.15, leaseMs),
+      instance(`redis://127.0.0.1:${proxyA.port}/0`, 0.25, leaseMs),
+      instance(`redis://127.0.0.1:${proxyB.port}/0`, 0.25, leaseMs),
     ]);
     const hosts = ['web-1:9100', 'web-2:9100', 'web-3:9100'];
     const answers = await Promise.all(hosts.flatMap((host) => [a, b].map((n) => postAlert(n, alertmanagerWebhook('firing', host)))));
