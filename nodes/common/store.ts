@@ -1,5 +1,6 @@
 import type { Node, NodeAPI } from 'node-red';
 import { KeyValueIncidentStore, type KeyValueBackend } from '../../core/store/keyvalue';
+import { createRedisClient, describeRedis, RedisIncidentStore, type RedisConnectionOptions } from '../../core/store/redis';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { IncidentStore, StoredTimer } from '../../core/store/types';
@@ -10,6 +11,13 @@ export interface StoreSettings {
   contextStore: string;
   /** Closed incidents are evicted after this many days. */
   retentionDays: number;
+  /** A Redis shared by several Node-RED instances instead of the context store. */
+  redis?: RedisConnectionOptions & {
+    /** The config node's id: its nodes share one connection. */
+    configId: string;
+  };
+  /** Why the configured store cannot be used (e.g. a bad Redis URL): every store call fails with it. */
+  unavailable?: string;
 }
 
 export const DEFAULT_STORE_SETTINGS: StoreSettings = { contextStore: '', retentionDays: 30 };
@@ -60,6 +68,23 @@ class ContextBackend implements KeyValueBackend {
   }
 }
 
+/** One connection per Redis config node; its outages are logged once each, not per retry. */
+function openRedisStore(RED: NodeAPI, options: RedisConnectionOptions): RedisIncidentStore {
+  const name = describeRedis(options);
+  const client = createRedisClient(options);
+  let down = false;
+  client.on('error', (err: Error) => {
+    if (down) return;
+    down = true;
+    RED.log.warn(`[incident-response] ${name}: ${err.message}; reconnecting`);
+  });
+  client.on('ready', () => {
+    if (down) RED.log.info(`[incident-response] ${name}: connected again`);
+    down = false;
+  });
+  return new RedisIncidentStore(client, { name, keyPrefix: options.keyPrefix, owned: true });
+}
+
 export type TimerHandler = (timer: StoredTimer) => Promise<void>;
 
 interface SharedStore {
@@ -76,15 +101,19 @@ const TIMER_OWNER = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('
 const TIMER_LEASE_MS = 60 * 1000;
 
 interface IncidentResponseSettings {
-  incidentResponse?: { timerPollMs?: number };
+  /**
+   * timerLeaseMs: how long a claimed timer is this instance's; when it dies holding one, another
+   * instance fires the timer this long after the claim.
+   */
+  incidentResponse?: { timerPollMs?: number; timerLeaseMs?: number };
 }
 
 /**
  * Fires the store's due timers on the nodes that handle them. A handled timer is removed; one
  * whose handler failed keeps its lease and is tried again when the lease passes.
  */
-function pollTimers(RED: NodeAPI, entry: SharedStore): void {
-  entry.store.claimDueTimers({ owner: TIMER_OWNER, leaseMs: TIMER_LEASE_MS }).then(async (timers) => {
+function pollTimers(RED: NodeAPI, entry: SharedStore, leaseMs: number): void {
+  entry.store.claimDueTimers({ owner: TIMER_OWNER, leaseMs }).then(async (timers) => {
     for (const timer of timers) {
       const handler = entry.timerHandlers.get(timer.nodeId);
       if (!handler) {
@@ -125,15 +154,43 @@ export interface StoreHandle {
   release(): void;
 }
 
+/**
+ * The store of a misconfigured config node: each call fails with the configuration error, so a
+ * message errors visibly instead of going to a store other instances do not see.
+ */
+class UnavailableStore implements IncidentStore {
+  readonly name = 'unavailable';
+  readonly persistent = true;
+  constructor(private readonly reason: string) {}
+  private fail(): Promise<never> {
+    return Promise.reject(new Error(this.reason));
+  }
+  upsertByDedupKey(): Promise<never> { return this.fail(); }
+  getByDedupKey(): Promise<never> { return this.fail(); }
+  get(): Promise<never> { return this.fail(); }
+  save(): Promise<never> { return this.fail(); }
+  update(): Promise<never> { return this.fail(); }
+  list(): Promise<never> { return this.fail(); }
+  sweep(): Promise<never> { return this.fail(); }
+  scheduleTimer(): Promise<never> { return this.fail(); }
+  cancelTimer(): Promise<never> { return this.fail(); }
+  claimDueTimers(): Promise<never> { return this.fail(); }
+  listTimers(): Promise<never> { return this.fail(); }
+  async close(): Promise<void> {}
+}
+
 export function acquireStore(RED: NodeAPI, node: Node, settings: StoreSettings = DEFAULT_STORE_SETTINGS): StoreHandle {
+  if (settings.unavailable) {
+    node.status({ fill: 'red', shape: 'ring', text: 'incident store misconfigured' });
+    return { store: new UnavailableStore(settings.unavailable), onTimer() {}, release() {} };
+  }
   const global = node.context().global as unknown as GlobalContext;
   let byName = shared.get(global);
   if (!byName) shared.set(global, (byName = new Map()));
-  const key = settings.contextStore;
+  const key = settings.redis ? `redis:${settings.redis.configId}` : settings.contextStore;
   let entry = byName.get(key);
   if (!entry) {
-    const module = contextStoreModule(RED, settings.contextStore);
-    const store = new KeyValueIncidentStore(new ContextBackend(global, settings.contextStore || undefined, module));
+    const store = settings.redis ? openRedisStore(RED, settings.redis) : new KeyValueIncidentStore(new ContextBackend(global, settings.contextStore || undefined, contextStoreModule(RED, settings.contextStore)));
     const retentionMs = settings.retentionDays * 24 * 60 * 60 * 1000;
     const sweepTimer = setInterval(() => {
       store.sweep({ retentionMs }).then(
@@ -142,8 +199,10 @@ export function acquireStore(RED: NodeAPI, node: Node, settings: StoreSettings =
       );
     }, SWEEP_INTERVAL_MS);
     sweepTimer.unref();
-    const pollMs = (RED.settings as unknown as IncidentResponseSettings).incidentResponse?.timerPollMs ?? 1000;
-    const shared: SharedStore = { store, users: new Set(), sweepTimer, pollTimer: setInterval(() => pollTimers(RED, shared), pollMs), timerHandlers: new Map(), warned: false };
+    const timerSettings = (RED.settings as unknown as IncidentResponseSettings).incidentResponse;
+    const pollMs = timerSettings?.timerPollMs ?? 1000;
+    const leaseMs = timerSettings?.timerLeaseMs ?? TIMER_LEASE_MS;
+    const shared: SharedStore = { store, users: new Set(), sweepTimer, pollTimer: setInterval(() => pollTimers(RED, shared, leaseMs), pollMs), timerHandlers: new Map(), warned: false };
     shared.pollTimer.unref();
     entry = shared;
     byName.set(key, entry);
@@ -171,6 +230,8 @@ export function acquireStore(RED: NodeAPI, node: Node, settings: StoreSettings =
         clearInterval(held.pollTimer);
         byName!.delete(key);
         allShared.delete(held);
+        // A Redis store's connection ends with its last node (a redeploy opens a new one).
+        held.store.close().catch((err: Error) => RED.log.warn(`[incident-response] closing ${held.store.name} failed: ${err.message}`));
       }
     },
   };
