@@ -76,7 +76,8 @@ const TIMER_OWNER = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('
 const TIMER_LEASE_MS = 60 * 1000;
 
 interface IncidentResponseSettings {
-  incidentResponse?: { timerPollMs?: number };
+  // sweepIntervalMs: how often retention runs (default hourly); a soak test needs it sooner.
+  incidentResponse?: { timerPollMs?: number; sweepIntervalMs?: number };
 }
 
 /**
@@ -135,12 +136,13 @@ export function acquireStore(RED: NodeAPI, node: Node, settings: StoreSettings =
     const module = contextStoreModule(RED, settings.contextStore);
     const store = new KeyValueIncidentStore(new ContextBackend(global, settings.contextStore || undefined, module));
     const retentionMs = settings.retentionDays * 24 * 60 * 60 * 1000;
+    const sweepMs = (RED.settings as unknown as IncidentResponseSettings).incidentResponse?.sweepIntervalMs ?? SWEEP_INTERVAL_MS;
     const sweepTimer = setInterval(() => {
       store.sweep({ retentionMs }).then(
         (ids) => ids.length && RED.log.info(`[incident-response] evicted ${ids.length} closed incident(s) older than ${settings.retentionDays} days`),
         (err: Error) => RED.log.warn(`[incident-response] retention sweep failed: ${err.message}`),
       );
-    }, SWEEP_INTERVAL_MS);
+    }, sweepMs);
     sweepTimer.unref();
     const pollMs = (RED.settings as unknown as IncidentResponseSettings).incidentResponse?.timerPollMs ?? 1000;
     const shared: SharedStore = { store, users: new Set(), sweepTimer, pollTimer: setInterval(() => pollTimers(RED, shared), pollMs), timerHandlers: new Map(), warned: false };
