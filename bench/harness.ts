@@ -57,6 +57,8 @@ export interface NodeRedOptions {
   context?: string;
   /** Write a V8 CPU profile of Node-RED into this directory (node --cpu-prof), on stop. */
   profileDir?: string;
+  /** Extra options for node, e.g. --expose-gc. */
+  nodeArgs?: string[];
 }
 
 export interface BenchNodeRed {
@@ -68,8 +70,8 @@ export interface BenchNodeRed {
   /** VmRSS and VmHWM (peak since start or the last resetPeak) of the Node-RED process, bytes. */
   rss(): { rss: number; peak: number };
   resetPeak(): void;
-  /** process.memoryUsage() inside Node-RED (the bench settings' admin endpoint). */
-  memory(): Promise<NodeJS.MemoryUsage>;
+  /** process.memoryUsage() inside Node-RED (the bench settings' admin endpoint), after a full GC if asked and exposed. */
+  memory(collect?: boolean): Promise<NodeJS.MemoryUsage>;
   stop(): Promise<void>;
 }
 
@@ -83,7 +85,7 @@ export async function startNodeRed(options: NodeRedOptions = {}): Promise<BenchN
   if (options.context) env.IR_BENCH_CONTEXT = options.context;
   const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
   const child: ChildProcess = spawn(process.execPath, [
-    ...profile, require.resolve('node-red/red.js'), '-u', userDir, '-s', path.join(__dirname, 'node-red-settings.js'), '-p', String(port),
+    ...profile, ...(options.nodeArgs ?? []), require.resolve('node-red/red.js'), '-u', userDir, '-s', path.join(__dirname, 'node-red-settings.js'), '-p', String(port),
   ], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (c: Buffer) => { output += c.toString(); });
@@ -124,8 +126,8 @@ export async function startNodeRed(options: NodeRedOptions = {}): Promise<BenchN
       // Linux: writing 5 to clear_refs resets the peak resident set size to the current one.
       fs.writeFileSync(`/proc/${child.pid}/clear_refs`, '5');
     },
-    async memory() {
-      const res = await fetch(`${url}/bench/memory`);
+    async memory(collect = false) {
+      const res = await fetch(`${url}/bench/memory${collect ? '?gc=1' : ''}`);
       return (await res.json()) as NodeJS.MemoryUsage;
     },
     stop: () => new Promise<void>((resolve) => {

@@ -1,6 +1,6 @@
 // Node-RED settings for the benchmarks: `npm start`'s settings (scripts/node-red-settings.js,
 // same context store, this package from the repo) plus what measuring needs: quiet logs, a
-// small admin endpoint with the process's memory, and the retention sweep interval the
+// small admin endpoint with the process's memory (GET /bench/memory[?gc=1]), and the retention sweep interval the
 // harness asks for (IR_BENCH_SWEEP_MS; hourly otherwise).
 import type { NextFunction, Request, Response } from 'express';
 import path from 'node:path';
@@ -13,7 +13,10 @@ const contextModule = process.env.IR_BENCH_CONTEXT ?? '';
 
 function memoryEndpoint(req: Request, res: Response, next: NextFunction): void {
   if (req.method !== 'GET' || req.path !== '/bench/memory') return next();
-  res.json({ ...process.memoryUsage(), pid: process.pid });
+  // ?gc=1 (with node --expose-gc): the live set, not wherever the collector's sawtooth is.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (req.query.gc && gc) gc();
+  res.json({ ...process.memoryUsage(), pid: process.pid, collected: Boolean(req.query.gc && gc) });
 }
 
 export = {
