@@ -105,7 +105,8 @@ interface IncidentResponseSettings {
    * timerLeaseMs: how long a claimed timer is this instance's; when it dies holding one, another
    * instance fires the timer this long after the claim.
    */
-  incidentResponse?: { timerPollMs?: number; timerLeaseMs?: number };
+  // sweepIntervalMs: how often retention runs (default hourly); a soak test needs it sooner.
+  incidentResponse?: { timerPollMs?: number; timerLeaseMs?: number; sweepIntervalMs?: number };
 }
 
 /**
@@ -192,12 +193,13 @@ export function acquireStore(RED: NodeAPI, node: Node, settings: StoreSettings =
   if (!entry) {
     const store = settings.redis ? openRedisStore(RED, settings.redis) : new KeyValueIncidentStore(new ContextBackend(global, settings.contextStore || undefined, contextStoreModule(RED, settings.contextStore)));
     const retentionMs = settings.retentionDays * 24 * 60 * 60 * 1000;
+    const sweepMs = (RED.settings as unknown as IncidentResponseSettings).incidentResponse?.sweepIntervalMs ?? SWEEP_INTERVAL_MS;
     const sweepTimer = setInterval(() => {
       store.sweep({ retentionMs }).then(
         (ids) => ids.length && RED.log.info(`[incident-response] evicted ${ids.length} closed incident(s) older than ${settings.retentionDays} days`),
         (err: Error) => RED.log.warn(`[incident-response] retention sweep failed: ${err.message}`),
       );
-    }, SWEEP_INTERVAL_MS);
+    }, sweepMs);
     sweepTimer.unref();
     const timerSettings = (RED.settings as unknown as IncidentResponseSettings).incidentResponse;
     const pollMs = timerSettings?.timerPollMs ?? 1000;
