@@ -143,8 +143,15 @@ export async function searchFiles(query: LogQuery, options: FilesOptions): Promi
   let scanned = 0;
   for (const f of files) {
     if (state.done) break;
-    // Written for the last time before the window opened: nothing in it can be inside.
-    if (f.mtimeMs < from) {
+    // Written for the last time before the window opened: nothing in it can be inside. Only
+    // plausible mtimes count: npm unpacks every file of a package as written in 1985.
+    if (f.mtimeMs < from && f.mtimeMs >= PLAUSIBLE_MTIME) {
+      skippedByTime.push(f.file);
+      continue;
+    }
+    // The last line of a plain file is before the window: so is the rest.
+    const end = await tailTime(f.file, to).catch(() => undefined);
+    if (end !== undefined && end < from) {
       skippedByTime.push(f.file);
       continue;
     }
@@ -161,6 +168,8 @@ export async function searchFiles(query: LogQuery, options: FilesOptions): Promi
     throw new LogFetchError(`log-fetch (files): no log file could be read: ${unreadable.map((u) => `${u.file}: ${u.reason}`).join('; ').slice(0, 500)}`, 'unreadable');
   }
   const truncated = state.matched > query.limit;
+  // Files are read oldest first, but they overlap in time: show the events in time order.
+  state.events.sort((a, b) => (a.time ?? '\uffff').localeCompare(b.time ?? '\uffff'));
   return {
     events: state.events,
     total: state.matched,
@@ -174,6 +183,32 @@ export async function searchFiles(query: LogQuery, options: FilesOptions): Promi
       ...(unreadable.length ? { unreadable } : {}),
     },
   };
+}
+
+/** 2000-01-01: older modification times are not real ones (npm, tar --mtime, broken clocks). */
+const PLAUSIBLE_MTIME = Date.UTC(2000, 0, 1);
+
+/** The time of the last line of an uncompressed file (reads its last 64 KiB), or undefined. */
+async function tailTime(file: string, near: number): Promise<number | undefined> {
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    const length = Math.min(size, 64 * 1024);
+    if (!length) return undefined;
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(length), 0, length, size - length);
+    const tail = buffer.subarray(0, bytesRead);
+    if (size >= 2) {
+      const head = await handle.read(Buffer.alloc(2), 0, 2, 0);
+      if (head.buffer[0] === 0x1f && head.buffer[1] === 0x8b) return undefined; // gzip
+    }
+    let end = tail.length;
+    while (end > 0 && (tail[end - 1] === NL || tail[end - 1] === 13)) end -= 1;
+    const start = tail.lastIndexOf(NL, end - 1) + 1;
+    if (start === 0 && length < size) return undefined; // one line longer than 64 KiB
+    return parseLine(tail.toString('utf8', start, end), near).time;
+  } finally {
+    await handle.close();
+  }
 }
 
 async function isGzip(file: string): Promise<boolean> {

@@ -29,10 +29,12 @@ export interface QueryOptions {
 }
 
 export class QueryError extends Error {
-  readonly code = 'invalid-query';
-  constructor(message: string) {
+  /** 'nothing-to-search': no observable of the chosen types and roles and no term (a skip, not a fault). */
+  readonly code: 'invalid-query' | 'nothing-to-search';
+  constructor(message: string, code: 'invalid-query' | 'nothing-to-search' = 'invalid-query') {
     super(message);
     this.name = 'QueryError';
+    this.code = code;
   }
 }
 
@@ -99,7 +101,7 @@ export function buildLogQuery(incident: Incident, options: QueryOptions = {}): L
   }
   for (const v of options.values ?? []) add({ type: 'term', value: String(v) });
   const terms = (options.terms ?? []).map((t) => String(t).trim()).filter((t) => t.length > 0 && t.length <= 1024);
-  if (!observables.length && !terms.length) throw new QueryError('log-fetch: nothing to search for: the incident has no observable of the chosen types and roles, and no extra terms were given');
+  if (!observables.length && !terms.length) throw new QueryError('log-fetch: nothing to search for: the incident has no observable of the chosen types and roles, and no extra terms were given', 'nothing-to-search');
   return {
     from: new Date(start - before * 60_000).toISOString(),
     to: new Date(end + after * 60_000).toISOString(),
