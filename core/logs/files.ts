@@ -122,6 +122,7 @@ interface ScanState {
   /** Matching lines found: limit + 1 means "more than the limit", and the scan stops. */
   done: boolean;
   bytesRead: number;
+  maxLine: number;
   linesParsed: number;
   longLinesSkipped: number;
 }
@@ -136,7 +137,7 @@ export async function searchFiles(query: LogQuery, options: FilesOptions): Promi
     query, from, to,
     needles: searchValues.flatMap(needlesFor),
     events: [], counts: Object.fromEntries(query.observables.map((o) => [o.value, 0])),
-    matched: 0, done: false, bytesRead: 0, linesParsed: 0, longLinesSkipped: 0,
+    matched: 0, done: false, bytesRead: 0, maxLine: options.maxLineBytes ?? 1024 * 1024, linesParsed: 0, longLinesSkipped: 0,
   };
   const skippedByTime: string[] = [];
   const unreadable: Array<{ file: string; reason: string }> = [];
@@ -225,7 +226,7 @@ type FileOutcome = 'scanned' | 'after-window';
 
 async function scanFile(f: Candidate, state: ScanState, options: FilesOptions): Promise<FileOutcome> {
   const chunkBytes = options.chunkBytes ?? 1024 * 1024;
-  const maxLine = options.maxLineBytes ?? 1024 * 1024;
+  const maxLine = state.maxLine;
   const gzip = await isGzip(f.file);
   const raw = fs.createReadStream(f.file, { highWaterMark: chunkBytes });
   const stream = gzip ? raw.pipe(createGunzip({ chunkSize: 256 * 1024 })) : raw;
@@ -322,6 +323,10 @@ function scanBlock(block: Buffer, source: string, state: ScanState): void {
   for (const s of starts) {
     let e = lines.get(s) as number;
     if (e > s && block[e - 1] === 13) e -= 1; // CRLF
+    if (e - s > state.maxLine) {
+      state.longLinesSkipped += 1;
+      continue;
+    }
     const text = block.toString('utf8', s, e);
     const hits = query.observables.filter((o) => containsValue(text, o));
     if (query.observables.length && !hits.length) continue;
