@@ -41,11 +41,11 @@ export function buildSearchBody(query: LogQuery, options: Pick<ElasticsearchOpti
   const timeField = options.timeField || '@timestamp';
   const filter: unknown[] = [{ range: { [timeField]: { gte: query.from, lte: query.to, format: 'strict_date_optional_time' } } }];
   for (const t of query.terms) filter.push(phrase(t, options.fields));
-  const bool: Record<string, unknown> = { filter };
-  if (query.observables.length) {
-    bool.should = query.observables.map((o, i) => phrase(o.value, options.fields, `observable.${i}`));
-    bool.minimum_should_match = 1;
-  }
+  // Built as literals, not assigned: test libraries (should.js) put a `should` setter on Object.prototype.
+  const bool: Record<string, unknown> = {
+    filter,
+    ...(query.observables.length ? { should: query.observables.map((o, i) => phrase(o.value, options.fields, `observable.${i}`)), minimum_should_match: 1 } : {}),
+  };
   const body: Record<string, unknown> = {
     size: query.limit,
     track_total_hits: TOTAL_HITS_CAP,

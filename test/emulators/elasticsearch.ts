@@ -67,11 +67,11 @@ function evaluate(q: Record<string, unknown>, doc: Record<string, unknown>): boo
   const b = body as Record<string, unknown>;
   switch (type) {
     case 'bool': {
-      const list = (k: string): Array<Record<string, unknown>> => (b[k] === undefined ? [] : Array.isArray(b[k]) ? b[k] as Array<Record<string, unknown>> : [b[k] as Record<string, unknown>]);
+      const list = (k: string): Array<Record<string, unknown>> => (!Object.hasOwn(b, k) || b[k] === undefined ? [] : Array.isArray(b[k]) ? b[k] as Array<Record<string, unknown>> : [b[k] as Record<string, unknown>]);
       if (![...list('filter'), ...list('must')].every((c) => evaluate(c, doc))) return false;
       if (list('must_not').some((c) => evaluate(c, doc))) return false;
       const should = list('should');
-      const min = Number(b.minimum_should_match ?? (should.length && !list('filter').length && !list('must').length ? 1 : 0));
+      const min = Number((Object.hasOwn(b, 'minimum_should_match') ? b.minimum_should_match : undefined) ?? (should.length && !list('filter').length && !list('must').length ? 1 : 0));
       return should.filter((c) => evaluate(c, doc)).length >= min;
     }
     case 'range': {
