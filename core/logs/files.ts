@@ -15,7 +15,7 @@ export interface FilesOptions {
   paths: readonly string[];
   /** What relative paths are resolved against. */
   baseDir: string;
-  /** Read size (default 1 MiB). */
+  /** Read size (default 4 MiB). */
   chunkBytes?: number;
   /** Longer lines are skipped (default 1 MiB). */
   maxLineBytes?: number;
@@ -225,7 +225,7 @@ async function isGzip(file: string): Promise<boolean> {
 type FileOutcome = 'scanned' | 'after-window';
 
 async function scanFile(f: Candidate, state: ScanState, options: FilesOptions): Promise<FileOutcome> {
-  const chunkBytes = options.chunkBytes ?? 1024 * 1024;
+  const chunkBytes = options.chunkBytes ?? 4 * 1024 * 1024;
   const maxLine = state.maxLine;
   const gzip = await isGzip(f.file);
   const raw = fs.createReadStream(f.file, { highWaterMark: chunkBytes });
@@ -236,6 +236,23 @@ async function scanFile(f: Candidate, state: ScanState, options: FilesOptions): 
   let first = true;
   let outcome: FileOutcome = 'scanned';
   try {
+    // One block of whole lines: 'stop' once the limit is reached or the file is past the window.
+    const handle = (block: Buffer): 'stop' | undefined => {
+      if (first) {
+        first = false;
+        // Logs are appended in time order: a file whose first lines are after the window holds nothing inside it.
+        const start = firstTime(block, state.to);
+        if (start !== undefined && start > state.to) {
+          outcome = 'after-window';
+          return 'stop';
+        }
+      }
+      scanBlock(block, f.file, state);
+      if (state.done) return 'stop';
+      // The block's last line is after the window: the rest of the file is too.
+      const end = lastTime(block, state.to);
+      return end !== undefined && end > state.to ? 'stop' : undefined;
+    };
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       let buf = chunk;
       if (dropping) {
@@ -244,37 +261,38 @@ async function scanFile(f: Candidate, state: ScanState, options: FilesOptions): 
         buf = buf.subarray(nl + 1);
         dropping = false;
       }
-      if (carry?.length) buf = Buffer.concat([carry, buf]);
-      carry = undefined;
+      if (carry?.length) {
+        // Finish the line cut by the previous chunk; only that line is copied, not the chunk.
+        const nl = buf.indexOf(NL);
+        if (nl < 0) {
+          carry = Buffer.concat([carry, buf]);
+          if (carry.length > maxLine) {
+            state.longLinesSkipped += 1;
+            carry = undefined;
+            dropping = true;
+          }
+          continue;
+        }
+        const line = Buffer.concat([carry, buf.subarray(0, nl + 1)]);
+        carry = undefined;
+        buf = buf.subarray(nl + 1);
+        if (handle(line) === 'stop') break;
+      }
       const lastNl = buf.lastIndexOf(NL);
       if (lastNl < 0) {
         if (buf.length > maxLine) {
           state.longLinesSkipped += 1;
           dropping = true;
-        } else carry = buf;
+        } else if (buf.length) carry = Buffer.from(buf);
         continue;
       }
-      const block = buf.subarray(0, lastNl + 1);
       carry = lastNl + 1 < buf.length ? Buffer.from(buf.subarray(lastNl + 1)) : undefined;
       if (carry && carry.length > maxLine) {
         state.longLinesSkipped += 1;
         carry = undefined;
         dropping = true;
       }
-      if (first) {
-        first = false;
-        // Logs are appended in time order: a file whose first lines are after the window holds nothing inside it.
-        const start = firstTime(block, state.to);
-        if (start !== undefined && start > state.to) {
-          outcome = 'after-window';
-          break;
-        }
-      }
-      scanBlock(block, f.file, state);
-      if (state.done) break;
-      // The block's last line is after the window: the rest of the file is too.
-      const end = lastTime(block, state.to);
-      if (end !== undefined && end > state.to) break;
+      if (handle(buf.subarray(0, lastNl + 1)) === 'stop') break;
     }
     if (carry?.length && !state.done) scanBlock(carry, f.file, state);
   } finally {
