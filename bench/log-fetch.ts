@@ -25,7 +25,7 @@ function rnd(n: number): number {
   return seed % n;
 }
 
-/** Write `bytes` of JSON lines in time order; about 1 line in 3,000 names one of the observables. */
+/** Write `bytes` of JSON lines in time order; about 1 line in 10,000 names one of the observables. */
 function generate(file: string, bytes: number): { lines: number; hits: number } {
   const fd = fs.openSync(file, 'w');
   let approxLines = Math.ceil(bytes / 170);
@@ -39,7 +39,7 @@ function generate(file: string, bytes: number): { lines: number; hits: number } 
       const batch: string[] = [];
       for (let i = 0; i < 20_000; i++) {
         const t = new Date(START + Math.min(SPAN_MS, Math.floor((lines / approxLines) * SPAN_MS))).toISOString();
-        const r = rnd(3000);
+        const r = rnd(30_000);
         const ip = r === 0 ? OBSERVABLES[0].value : `10.${rnd(256)}.${rnd(256)}.${rnd(256)}`;
         const user = r === 1 ? OBSERVABLES[1].value : `user${rnd(100000)}`;
         const path = r === 2 ? `/r?to=${OBSERVABLES[2].value}` : `/api/items/${rnd(1_000_000)}`;

@@ -98,7 +98,6 @@ export async function searchElasticsearch(invoker: Invoker, query: LogQuery, opt
       operation: 'elasticsearch.search',
       method: 'POST',
       url: `${base}/${index}/_search`,
-      query: { ignore_unavailable: 'true', allow_no_indices: 'true' },
       headers,
       json: body,
       idempotent: true, // a search changes nothing

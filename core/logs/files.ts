@@ -21,6 +21,8 @@ export interface FilesOptions {
   maxLineBytes?: number;
   /** Most files considered per search (default 1000). */
   maxFiles?: number;
+  /** Plain files larger than this are entered by a binary search for the window (default 16 MiB). */
+  seekMinBytes?: number;
 }
 
 interface Candidate {
@@ -186,6 +188,40 @@ export async function searchFiles(query: LogQuery, options: FilesOptions): Promi
   };
 }
 
+/** Plain files larger than this are entered by a binary search on their line times. */
+const SEEK_MIN_BYTES = 16 * 1024 * 1024;
+/** Lines written by several threads are only roughly in order: the search aims this much earlier. */
+const SEEK_MARGIN_MS = 5 * 60_000;
+
+/**
+ * The offset of a line at most a little before `target` in a file whose lines are in time
+ * order, by binary search over the times of the first whole line after a probe offset. Stops
+ * (scanning from what it has) as soon as a probe finds no readable time.
+ */
+export async function seekWindowStart(file: string, size: number, target: number, near: number): Promise<number> {
+  const handle = await fs.promises.open(file, 'r');
+  const probe = Buffer.alloc(64 * 1024);
+  try {
+    let lo = 0;
+    let hi = size;
+    for (let i = 0; i < 48 && hi - lo > Math.min(1024 * 1024, size / 64); i++) {
+      const mid = Math.floor((lo + hi) / 2);
+      const { bytesRead } = await handle.read(probe, 0, probe.length, mid);
+      const view = probe.subarray(0, bytesRead);
+      const s = view.indexOf(NL) + 1;
+      const e = s > 0 ? view.indexOf(NL, s) : -1;
+      if (s <= 0 || e < 0) break;
+      const t = parseLine(view.toString('utf8', s, e), near).time;
+      if (t === undefined) break;
+      if (t < target) lo = mid;
+      else hi = mid;
+    }
+    return lo;
+  } finally {
+    await handle.close();
+  }
+}
+
 /** 2000-01-01: older modification times are not real ones (npm, tar --mtime, broken clocks). */
 const PLAUSIBLE_MTIME = Date.UTC(2000, 0, 1);
 
@@ -228,11 +264,13 @@ async function scanFile(f: Candidate, state: ScanState, options: FilesOptions): 
   const chunkBytes = options.chunkBytes ?? 4 * 1024 * 1024;
   const maxLine = state.maxLine;
   const gzip = await isGzip(f.file);
-  const raw = fs.createReadStream(f.file, { highWaterMark: chunkBytes });
+  // A large plain file in time order: start near the window instead of at the beginning.
+  const start = !gzip && f.size > (options.seekMinBytes ?? SEEK_MIN_BYTES) ? await seekWindowStart(f.file, f.size, state.from - SEEK_MARGIN_MS, state.to) : 0;
+  const raw = fs.createReadStream(f.file, { highWaterMark: chunkBytes, start });
   const stream = gzip ? raw.pipe(createGunzip({ chunkSize: 256 * 1024 })) : raw;
   raw.on('error', (err) => stream.destroy(err)); // pipe() does not forward errors
   let carry: Buffer | undefined;
-  let dropping = false; // inside an over-long line: skip to its end
+  let dropping = start > 0; // inside an over-long line (or the line cut by the seek): skip to its end
   let first = true;
   let outcome: FileOutcome = 'scanned';
   try {

@@ -87,7 +87,8 @@ export = function (RED: NodeAPI): void {
         if (roles) options.roles = roles;
         if (terms.length) options.terms = terms;
         if (values.length) options.values = values;
-        if (at !== undefined) options.at = at instanceof Date ? at : String(at);
+        // A Date, epoch milliseconds (the editor's timestamp type) or an ISO-8601 string.
+        if (at !== undefined) options.at = at instanceof Date ? at : typeof at === 'number' ? new Date(at) : String(at);
         query = buildLogQuery(given, options);
         const settings = source.settings();
         if (settings.backend === 'splunk') missing = requireCredentials(source.mode, 'Splunk', source.credentials, ['token']);

@@ -92,6 +92,13 @@ describe('log-fetch node', () => {
     assert.equal(logs.events.length, 1);
     assert.equal(logs.truncated, true);
     assert.equal(logs.totalExact, false);
+    await helper.unload();
+
+    // The window's time from the message (epoch milliseconds, as the editor's timestamp type gives)
+    await helper.load(ALL_NODES, flow({ paths: dir }, { types: 'ip', at: 'when', atType: 'msg', before: '1', after: '1' }));
+    const moved = nextMessage<OutMsg>(helper.getNode('out'));
+    helper.getNode('fetch').receive({ incident: inc(), when: Date.parse(at(-90)) });
+    assert.deepEqual((await moved).incident.logs?.events.map((e) => e.time), [at(-90)]);
   });
 
   it('a missing log directory is a catchable error and an error entry; the incident flows on', async () => {

@@ -34,7 +34,7 @@ describe('log-fetch files backend', () => {
     fs.writeFileSync(file, gzip ? gzipSync(text) : text);
     return file;
   };
-  const search = (q: LogQuery, paths: string[] = [dir], extra: { chunkBytes?: number; maxLineBytes?: number } = {}) => searchFiles(q, { paths, baseDir: dir, ...extra });
+  const search = (q: LogQuery, paths: string[] = [dir], extra: { chunkBytes?: number; maxLineBytes?: number; seekMinBytes?: number } = {}) => searchFiles(q, { paths, baseDir: dir, ...extra });
 
   it('reads JSON lines, RFC 5424, RFC 3164 and plain text, with time, host, message and fields', async () => {
     write('app.jsonl', [JSON.stringify({ '@timestamp': iso(5), host: { name: 'web-01' }, user: 'admin', message: 'login failed', src: '198.51.100.23' })]);
@@ -154,6 +154,18 @@ describe('log-fetch files backend', () => {
       const expected = lines.filter((l) => /(^|\W)198\.51\.100\.23(\W|$)/.test(l) || /(^|[^A-Za-z0-9_])admin([^A-Za-z0-9_]|$)/i.test(l));
       assert.deepEqual(r.events.map((e) => e.message), expected.map((l) => parseLine(l, Date.parse(TO)).message));
     }), { numRuns: 40 });
+  });
+
+  it('enters a large file near the window by binary search, finding the same lines', async () => {
+    // 20,000 lines, one every 6 s from 06:00 to 09:20; the window is 08:00-09:00
+    const lines = Array.from({ length: 20_000 }, (_, i) => `${new Date(Date.parse('2026-02-10T06:00:00Z') + i * 6000).toISOString()} ${i % 50 === 0 ? 'admin' : 'bob'} did something ${'.'.repeat(40)}`);
+    write('big.log', lines);
+    const q = query({ limit: 10_000 });
+    const whole = await search(q, [dir], { seekMinBytes: Infinity });
+    const sought = await search(q, [dir], { seekMinBytes: 0, chunkBytes: 64 * 1024 });
+    assert.equal(whole.total, 13); // one admin line every 5 minutes, both edges included
+    assert.deepEqual(sought.events, whole.events);
+    assert.ok((sought.stats?.bytesRead as number) < (whole.stats?.bytesRead as number) / 2, `read ${String(sought.stats?.bytesRead)} of ${String(whole.stats?.bytesRead)}`);
   });
 
   it('a missing directory or file is a clear error, naming the path', async () => {

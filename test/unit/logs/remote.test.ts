@@ -80,7 +80,6 @@ describe('log-fetch remote backends', () => {
         (e: unknown) => e instanceof LogFetchError && e.code === 'unauthorized' && /refused the credentials \(401: security_exception: unable to authenticate/.test(e.message) && !e.message.includes('d3Jvbmc='));
       es.script('POST', '/logs-*/_search', esError(400, 'parsing_exception', '[multi_match] unknown token [START_OBJECT] after [query]', { line: 1, col: 142 }));
       await assert.rejects(searchElasticsearch(live(), query(), { ...opts, url: es.url }), /could not run the search \(400\): parsing_exception: \[multi_match\] unknown token/);
-      es.script('POST', '/nope/_search', esError(404, 'index_not_found_exception', 'no such index [nope]'));
       await assert.rejects(searchElasticsearch(live(), query(), { ...opts, url: es.url, index: 'nope' }), (e: unknown) => e instanceof LogFetchError && e.code === 'index-not-found' && /no such index \[nope\]/.test(e.message));
     });
 
