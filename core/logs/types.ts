@@ -1,4 +1,5 @@
 // What log-fetch asks a backend and what every backend answers, whatever the store behind it.
+import { redact, redactString } from '../model/redact';
 import type { LogEvent, ObservableType } from '../model/types';
 
 export type { LogEvent };
@@ -54,9 +55,12 @@ export class LogFetchError extends Error {
 /** Limits on what one event may weigh when it is attached to an incident. */
 export const EVENT_LIMITS = { message: 2000, fieldValue: 500, fields: 40 } as const;
 
-/** Cut a message and its fields to EVENT_LIMITS: an attacker-sized log line must not swell the incident. */
+/**
+ * Cut a message and its fields to EVENT_LIMITS (an attacker-sized log line must not swell the
+ * incident) and mask credentials: fields named like secrets, inline `Bearer …`/`Basic …` values.
+ */
 export function boundEvent(event: LogEvent): LogEvent {
-  const out: LogEvent = { source: cut(event.source, 500), message: cut(event.message, EVENT_LIMITS.message) };
+  const out: LogEvent = { source: cut(event.source, 500), message: cut(redactString(event.message), EVENT_LIMITS.message) };
   if (event.time) out.time = event.time;
   if (event.host) out.host = cut(event.host, 255);
   if (event.fields) {
@@ -64,7 +68,7 @@ export function boundEvent(event: LogEvent): LogEvent {
     let n = 0;
     for (const [k, v] of Object.entries(event.fields)) {
       if (n++ >= EVENT_LIMITS.fields) break;
-      fields[cut(k, 100)] = boundValue(v);
+      fields[cut(k, 100)] = boundValue(redact({ [k]: v })[k]);
     }
     if (n) out.fields = fields;
   }

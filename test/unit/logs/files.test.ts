@@ -70,6 +70,15 @@ describe('log-fetch files backend', () => {
     assert.equal(r.stats?.files, 4);
   });
 
+  it('masks credentials in attached lines and leaves other compressions alone', async () => {
+    write('app.jsonl', [JSON.stringify({ time: iso(1), user: 'admin', password: 'hunter2-secret', message: 'login with Authorization: Bearer abcdef123456 ok' })]);
+    write('old.log.xz', ['admin 198.51.100.23']);
+    const r = await search(query());
+    assert.equal(r.total, 1);
+    assert.equal(r.events[0].fields?.password, '[redacted]');
+    assert.equal(r.events[0].message, 'login with Authorization: Bearer [redacted] ok');
+  });
+
   it('keeps the window edges inclusive and drops what lies outside by a second', async () => {
     write('app.jsonl', [
       { t: '2026-02-10T07:59:59.999Z', n: 'before' }, { t: FROM, n: 'at-from' }, { t: TO, n: 'at-to' }, { t: '2026-02-10T09:00:00.001Z', n: 'after' },
