@@ -4,6 +4,7 @@ import {
   type LogQuery, type LogSearchResult, type QueryOptions,
 } from '../../core/logs';
 import { requireCredentials } from '../../core/integrations';
+import { SerialQueue } from '../../core/integrations/serial-queue';
 import { appendTimeline } from '../../core/model/timeline';
 import type { IncidentLogs } from '../../core/model/types';
 import type { LogSourceNode } from '../common/log-source';
@@ -46,6 +47,11 @@ export = function (RED: NodeAPI): void {
     const { store } = useStore(RED, node, config.store);
     const source = config.source ? (RED.nodes.getNode(config.source) as LogSourceNode | null) : null;
     const attachMax = Number(config.attach) > 0 ? Math.floor(Number(config.attach)) : DEFAULT_ATTACH;
+    // One search at a time: an alert storm waits here instead of scanning the same files N times at once.
+    const queue = new SerialQueue();
+    const showDepth = (depth: number): void => {
+      if (depth > 1) node.status({ fill: 'blue', shape: 'dot', text: `queue: ${depth - 1}` });
+    };
     node.status(source ? { fill: 'grey', shape: 'dot', text: source.backend === 'files' ? 'files' : `${source.backend} (${source.mode})` } : { fill: 'red', shape: 'ring', text: 'no log source' });
 
     const typed = (value: string | undefined, type: string | undefined, msg: NodeMessage): unknown => {
@@ -60,7 +66,7 @@ export = function (RED: NodeAPI): void {
       return n;
     };
 
-    onInput(node, async (msg, send) => {
+    onInput(node, (msg, send) => queue.run(async () => {
       const given = incidentOf(msg);
       let query: LogQuery | undefined;
       let result: LogSearchResult | undefined;
@@ -126,7 +132,7 @@ export = function (RED: NodeAPI): void {
       const l = logs as IncidentLogs;
       node.status({ fill: 'green', shape: 'dot', text: shortText(l.dryRun ? `dry-run: ${source?.backend ?? ''}` : `${l.totalExact ? '' : '≥'}${l.total} event(s)`) });
       send(msg);
-    });
+    }, showDepth));
   }
   RED.nodes.registerType('ir-log-fetch', LogFetch);
 };

@@ -101,6 +101,17 @@ describe('log-fetch node', () => {
     assert.deepEqual((await moved).incident.logs?.events.map((e) => e.time), [at(-90)]);
   });
 
+  it('searches one incident at a time and loses none in a burst', async () => {
+    await helper.load(ALL_NODES, flow({ paths: dir }, { types: 'ip', typesType: 'str' }));
+    const got: OutMsg[] = [];
+    const all = new Promise<void>((resolve) => helper.getNode('out').on('input', (m: OutMsg) => { got.push(m); if (got.length === 20) resolve(); }));
+    const sent = Array.from({ length: 20 }, () => inc());
+    for (const i of sent) helper.getNode('fetch').receive({ incident: i });
+    await all;
+    assert.deepEqual(got.map((m) => m.incident.id), sent.map((i) => i.id));
+    assert.ok(got.every((m) => m.incident.logs?.total === 3));
+  });
+
   it('a missing log directory is a catchable error and an error entry; the incident flows on', async () => {
     await helper.load(ALL_NODES, flow({ paths: path.join(dir, 'missing') }));
     const out = nextMessage<OutMsg>(helper.getNode('out'));
