@@ -163,6 +163,8 @@ export interface Incident {
   updatedAt: string;
   /** The post-incident report, attached by the framework's final gate. */
   report?: IncidentReport;
+  /** The log events log-fetch found around the incident (its latest search). */
+  logs?: IncidentLogs;
   /** The user's own data; the only place for properties the schema does not name. */
   custom?: Record<string, unknown>;
 }
@@ -171,6 +173,40 @@ export interface IncidentReport {
   generatedAt: string;
   markdown: string;
   json: Record<string, unknown>;
+}
+
+/** One log event, the same shape from every log backend. */
+export interface LogEvent {
+  /** ISO-8601 UTC; absent when the line carries no time that could be read. */
+  time?: string;
+  /** A file path, an index/id, a Loki stream, a Splunk source. */
+  source: string;
+  host?: string;
+  message: string;
+  /** Structured fields (JSON keys, stream labels, Splunk fields), bounded. */
+  fields?: Record<string, unknown>;
+}
+
+/** What log-fetch attached: the newest events (capped), how many matched, and the query. */
+export interface IncidentLogs {
+  fetchedAt: string;
+  /** files, elasticsearch, loki or splunk. */
+  backend: string;
+  /** The query the backend received, as text. */
+  query: string;
+  /** The search window. */
+  from: string;
+  to: string;
+  events: LogEvent[];
+  /** Events that matched; with totalExact false, at least this many. */
+  total: number;
+  totalExact: boolean;
+  /** More matched than `events` holds. */
+  truncated: boolean;
+  /** Matching events per observable value. */
+  counts: Record<string, number>;
+  /** Dry-run: the query was recorded, not sent. */
+  dryRun?: boolean;
 }
 
 export interface NormalizeOptions {

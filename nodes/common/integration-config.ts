@@ -29,7 +29,7 @@ function num(value: string | number | undefined, fallback: number, min: number):
  * Mode and the shared HTTP client of a config node. The client (rate limit, queue, retries) is
  * made on first live use and shared by every node using this config, so they share one limit.
  */
-export function setupIntegrationConfig<C extends object>(RED: NodeAPI, node: IntegrationConfig<C>, config: IntegrationConfigDef, defaults: { rate: number }): void {
+export function setupIntegrationConfig<C extends object>(RED: NodeAPI, node: IntegrationConfig<C>, config: IntegrationConfigDef, defaults: { rate: number; maxResponseBytes?: number }): void {
   node.mode = parseMode(config.mode);
   const options: HttpClientOptions = {
     // Wait in our serial queues instead of being refused: a storm must lose nothing.
@@ -38,6 +38,7 @@ export function setupIntegrationConfig<C extends object>(RED: NodeAPI, node: Int
     timeoutMs: num(config.timeout, 15, 0.1) * 1000,
     // Rate-limit and Retry-After waits count against this; a long storm queues before it.
     deadlineMs: 10 * 60 * 1000,
+    ...(defaults.maxResponseBytes ? { maxResponseBytes: defaults.maxResponseBytes } : {}),
     onEvent: (e) => {
       if (e.kind !== 'response') node.debug(`${e.kind} ${e.method} ${e.url} attempt ${e.attempt}${e.reason ? `: ${e.reason}` : ''}`);
     },

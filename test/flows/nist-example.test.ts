@@ -56,6 +56,28 @@ describe('NIST SP 800-61 example flow', () => {
     assert.match(incident.report!.markdown, /^# Post-incident report/);
   });
 
+  it('attaches the sample log lines about the alert\'s address and user (files backend, examples/logs)', async () => {
+    const res = await post(JSON.stringify(wazuhAlert())).expect(200);
+    const incident = res.body as Incident;
+    const logs = incident.logs!;
+    assert.equal(logs.backend, 'files');
+    assert.equal(logs.from, '2026-02-10T07:15:30.123Z');
+    assert.equal(logs.to, '2026-02-10T08:45:30.123Z');
+    assert.ok(logs.events.length >= 20, `only ${logs.events.length} events`);
+    for (const e of logs.events) {
+      assert.ok(/198\.51\.100\.23(?!\d)|\badmin\b/i.test(`${e.message} ${JSON.stringify(e.fields ?? {})}`), e.message);
+      assert.ok(e.time && e.time >= logs.from && e.time <= logs.to, e.time);
+    }
+    const files = new Set(logs.events.map((e) => path.basename(e.source)));
+    for (const f of ['auth.log', 'auth.log.1', 'app.jsonl', 'access.log']) assert.ok(files.has(f), `nothing from ${f}: ${[...files].join(', ')}`);
+    assert.ok(logs.events.some((e) => e.message.includes('Failed password for invalid user admin from 198.51.100.23 port 51234')));
+    assert.ok(!logs.events.some((e) => e.message.includes('administrator')), 'a near miss was attached');
+    assert.ok(logs.counts['198.51.100.23'] > 0 && logs.counts.admin > 0, JSON.stringify(logs.counts));
+    const entry = incident.timeline.find((e) => e.action === 'log-fetch')!;
+    assert.equal(entry.outcome, 'ok');
+    assert.match(entry.summary, /log event\(s\) from files .*198\.51\.100\.23: \d+, admin: \d+/);
+  });
+
   it('holds a critical incident for approval with a 202, and finishes the playbook once approved', async () => {
     const held = await post(JSON.stringify(alertmanagerWebhook('firing'))).expect(202);
     const { incident, approval } = held.body as { incident: Incident; approval: { approve: string; deny: string } };

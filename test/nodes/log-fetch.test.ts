@@ -1,0 +1,181 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Incident } from '../../core/model/types';
+import { incidentErrors } from '../../core/model/validate';
+import { startElasticsearch, type ElasticsearchEmulator } from '../emulators/elasticsearch';
+import { incident, observable } from '../helpers/fixtures';
+import { ALL_NODES, helper, nextError, nextMessage, type FlowNode } from '../helpers/node-red';
+
+interface OutMsg { incident: Incident }
+
+const ALERT_AT = '2026-03-01T10:00:00.000Z';
+const at = (minute: number): string => new Date(Date.parse(ALERT_AT) + minute * 60_000).toISOString();
+
+function flow(source: Record<string, unknown>, fetch: Record<string, unknown> = {}): FlowNode[] {
+  return [
+    { id: 'tab', type: 'tab' },
+    { id: 'src', type: 'ir-log-source', backend: 'files', mode: 'dry-run', ...source },
+    { id: 'fetch', type: 'ir-log-fetch', z: 'tab', source: 'src', before: '60', beforeType: 'num', after: '30', afterType: 'num', limit: '100', limitType: 'num', wires: [['out']], ...fetch },
+    { id: 'out', type: 'helper', z: 'tab' },
+  ];
+}
+
+const inc = (): Incident => incident({
+  firstSeenAt: ALERT_AT, lastSeenAt: ALERT_AT,
+  observables: [observable('ip', '198.51.100.7', ['source']), observable('host', 'web-01', ['target']), observable('user', 'alice', ['actor'])],
+});
+
+describe('log-fetch node', () => {
+  let dir: string;
+  let es: ElasticsearchEmulator;
+  before(async () => {
+    await helper.startServer();
+    es = await startElasticsearch({ apiKey: 'ZXMta2V5LXNlY3JldA==' });
+  });
+  after(async () => {
+    await es.close();
+    await helper.stopServer();
+  });
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ir-logfetch-'));
+    fs.writeFileSync(path.join(dir, 'auth.log'), [
+      `${at(-90)} sshd: Failed password for alice from 198.51.100.7`,
+      `${at(-5)} sshd: Failed password for alice from 198.51.100.7`,
+      `${at(-4)} sshd: Failed password for bob from 198.51.100.7`,
+      `${at(1)} sshd: Accepted password for alice from 198.51.100.7`,
+      `${at(2)} cron: web-01 session opened for root`,
+      `${at(3)} sshd: Accepted password for carol from 192.0.2.4`,
+    ].join('\n') + '\n');
+  });
+  afterEach(async () => {
+    await helper.unload();
+    es.reset();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('attaches the lines around the incident and records the query and the counts', async () => {
+    await helper.load(ALL_NODES, flow({ paths: dir }, { types: 'ip, user', typesType: 'str' }));
+    const out = nextMessage<OutMsg>(helper.getNode('out'));
+    helper.getNode('fetch').receive({ incident: inc() });
+    const got = (await out).incident;
+    assert.deepEqual(incidentErrors(got), []);
+    assert.equal(got.logs?.backend, 'files');
+    assert.deepEqual(got.logs?.events.map((e) => e.time), [at(-5), at(-4), at(1)]);
+    assert.deepEqual(got.logs?.counts, { '198.51.100.7': 3, alice: 2 });
+    assert.equal(got.logs?.total, 3);
+    assert.equal(got.logs?.truncated, false);
+    const entry = got.timeline.at(-1)!;
+    assert.equal(entry.action, 'log-fetch');
+    assert.equal(entry.outcome, 'ok');
+    assert.equal(entry.summary, '3 log event(s) from files (198.51.100.7: 3, alice: 2)');
+    assert.match(String(entry.details?.query), /\("198\.51\.100\.7" OR "alice"\) from 2026-03-01T09:00:00\.000Z to 2026-03-01T10:30:00\.000Z/);
+  });
+
+  it('takes every option from the message through typed inputs', async () => {
+    await helper.load(ALL_NODES, flow({ paths: dir }, {
+      types: 'logTypes', typesType: 'msg', limit: 'logLimit', limitType: 'msg', terms: 'logTerms', termsType: 'msg',
+      before: 'before', beforeType: 'msg', values: 'logValues', valuesType: 'msg', attach: 1,
+    }));
+    const out = nextMessage<OutMsg>(helper.getNode('out'));
+    helper.getNode('fetch').receive({ incident: inc(), logTypes: ['host'], logValues: ['carol'], logLimit: 5, logTerms: 'Accepted', before: 120 });
+    const got = (await out).incident;
+    assert.deepEqual(got.logs?.events.map((e) => e.time), [at(3)]);
+    assert.equal(got.logs?.from, at(-120));
+    await helper.unload();
+
+    await helper.load(ALL_NODES, flow({ paths: dir }, { types: 'ip', limit: 'n', limitType: 'msg', attach: 1 }));
+    const capped = nextMessage<OutMsg>(helper.getNode('out'));
+    helper.getNode('fetch').receive({ incident: inc(), n: 2 });
+    const logs = (await capped).incident.logs!;
+    assert.equal(logs.events.length, 1);
+    assert.equal(logs.truncated, true);
+    assert.equal(logs.totalExact, false);
+    await helper.unload();
+
+    // The window's time from the message (epoch milliseconds, as the editor's timestamp type gives)
+    await helper.load(ALL_NODES, flow({ paths: dir }, { types: 'ip', at: 'when', atType: 'msg', before: '1', after: '1' }));
+    const moved = nextMessage<OutMsg>(helper.getNode('out'));
+    helper.getNode('fetch').receive({ incident: inc(), when: Date.parse(at(-90)) });
+    assert.deepEqual((await moved).incident.logs?.events.map((e) => e.time), [at(-90)]);
+  });
+
+  it('searches one incident at a time and loses none in a burst', async () => {
+    await helper.load(ALL_NODES, flow({ paths: dir }, { types: 'ip', typesType: 'str' }));
+    const got: OutMsg[] = [];
+    const all = new Promise<void>((resolve) => helper.getNode('out').on('input', (m: OutMsg) => { got.push(m); if (got.length === 20) resolve(); }));
+    const sent = Array.from({ length: 20 }, () => inc());
+    for (const i of sent) helper.getNode('fetch').receive({ incident: i });
+    await all;
+    assert.deepEqual(got.map((m) => m.incident.id), sent.map((i) => i.id));
+    assert.ok(got.every((m) => m.incident.logs?.total === 3));
+  });
+
+  it('a missing log directory is a catchable error and an error entry; the incident flows on', async () => {
+    await helper.load(ALL_NODES, flow({ paths: path.join(dir, 'missing') }));
+    const out = nextMessage<OutMsg>(helper.getNode('out'));
+    const err = nextError(helper.getNode('fetch'));
+    helper.getNode('fetch').receive({ incident: inc() });
+    assert.match(String(await err), /log path ".*missing" does not exist/);
+    const got = (await out).incident;
+    assert.equal(got.timeline.at(-1)!.outcome, 'error');
+    assert.match(got.timeline.at(-1)!.summary, /log search failed: .*does not exist/);
+    assert.equal(got.logs, undefined);
+  });
+
+  it('records a skip when the incident has nothing to search for', async () => {
+    await helper.load(ALL_NODES, flow({ paths: dir }, { types: 'email', typesType: 'str' }));
+    const out = nextMessage<OutMsg>(helper.getNode('out'));
+    helper.getNode('fetch').receive({ incident: inc() });
+    const entry = (await out).incident.timeline.at(-1)!;
+    assert.equal(entry.outcome, 'skipped');
+    assert.match(entry.summary, /nothing to search for/);
+  });
+
+  it('Elasticsearch in dry-run records the query it would send, and sends nothing', async () => {
+    await helper.load(ALL_NODES, flow({ backend: 'elasticsearch', mode: 'dry-run', url: es.url, index: 'logs-*' }), { src: { apiKey: 'ZXMta2V5LXNlY3JldA==' } });
+    const out = nextMessage<OutMsg>(helper.getNode('out'));
+    helper.getNode('fetch').receive({ incident: inc() });
+    const got = (await out).incident;
+    assert.equal(es.requests.length, 0);
+    const entry = got.timeline.at(-1)!;
+    assert.equal(entry.outcome, 'dry-run');
+    assert.match(entry.summary, /dry-run: would search elasticsearch/);
+    assert.match(String(entry.details?.query), /"multi_match":\{"query":"198\.51\.100\.7"/);
+    assert.equal(got.logs?.dryRun, true);
+    assert.ok(!JSON.stringify(got).includes('ZXMta2V5LXNlY3JldA=='));
+  });
+
+  it('Elasticsearch live: attaches the hits, keeps the key out of the timeline', async () => {
+    es.index('logs-auth', [
+      { '@timestamp': at(-3), host: { name: 'web-01' }, message: 'Failed password for alice from 198.51.100.7' },
+      { '@timestamp': at(-200), message: 'Failed password for alice from 198.51.100.7' },
+    ]);
+    await helper.load(ALL_NODES, flow({ backend: 'elasticsearch', mode: 'live', url: es.url, index: 'logs-*' }, { types: 'ip', typesType: 'str' }), { src: { apiKey: 'ZXMta2V5LXNlY3JldA==' } });
+    const out = nextMessage<OutMsg>(helper.getNode('out'));
+    helper.getNode('fetch').receive({ incident: inc() });
+    const got = (await out).incident;
+    assert.equal(got.timeline.at(-1)!.outcome, 'ok', got.timeline.at(-1)!.summary);
+    assert.deepEqual(got.logs?.events.map((e) => e.time), [at(-3)]);
+    assert.equal(es.requests.length, 1);
+    assert.ok(!JSON.stringify(got).includes('ZXMta2V5LXNlY3JldA=='));
+  });
+
+  it('Splunk live without a token is an error naming it; dry-run notes it', async () => {
+    await helper.load(ALL_NODES, flow({ backend: 'splunk', mode: 'live', url: 'http://127.0.0.1:9/', index: 'main' }));
+    const err = nextError(helper.getNode('fetch'));
+    const out = nextMessage<OutMsg>(helper.getNode('out'));
+    helper.getNode('fetch').receive({ incident: inc() });
+    assert.match(String(await err), /Splunk: live mode needs token/);
+    await out;
+    await helper.unload();
+    await helper.load(ALL_NODES, flow({ backend: 'splunk', mode: 'dry-run', url: 'http://127.0.0.1:9/', index: 'main' }));
+    const dry = nextMessage<OutMsg>(helper.getNode('out'));
+    helper.getNode('fetch').receive({ incident: inc() });
+    const entry = (await dry).incident.timeline.at(-1)!;
+    assert.equal(entry.outcome, 'dry-run');
+    assert.match(entry.summary, /live mode lacks token/);
+    assert.match(String(entry.details?.query), /^search index=main \("198\.51\.100\.7" OR "web-01" OR "alice"\) \| head 101/);
+  });
+});
