@@ -46,7 +46,8 @@ export async function lookupReverseDns(resolver: Resolver, ip: string, signal?: 
   const onAbort = (): void => resolver.cancel();
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const names = await resolver.reverse(ip);
+    // resolvePtr, not reverse(): reverse() (gethostbyaddr) reports a resolver that never answers as "not found".
+    const names = await resolver.resolvePtr(ptrName(ip));
     return names.length ? { found: true, data: { hostnames: names } } : { found: false };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? '';
