@@ -320,6 +320,35 @@ describe('ip: offline layer', () => {
     });
   });
 
+  describe('OfflineLayer database reload', () => {
+    let dir: string;
+    beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ir-ipdb-')); });
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it('picks up a database that appears or changes, and keeps the loaded one when the new file is corrupt', async () => {
+      const city = path.join(dir, 'City.mmdb');
+      let notify: (() => void) | undefined;
+      const layer = await OfflineLayer.open({ databases: { city }, watchIntervalMs: 20, onReload: () => notify?.() });
+      try {
+        assert.match(layer.problems[0], /City database .*City\.mmdb: no such file/);
+        assert.equal(layer.lookup('81.2.69.142').geo, undefined);
+        let reloaded = new Promise<void>((resolve) => { notify = resolve; });
+        fs.copyFileSync(DB('GeoIP2-City-Test.mmdb'), city);
+        await reloaded;
+        assert.deepEqual(layer.problems, []);
+        assert.equal(layer.lookup('81.2.69.142').geo?.city, 'London');
+        reloaded = new Promise<void>((resolve) => { notify = resolve; });
+        fs.copyFileSync(path.join(ROOT, 'test', 'fixtures', 'geoip', 'GeoIP2-City-Test-Invalid-Node-Count.mmdb'), `${city}.new`);
+        fs.renameSync(`${city}.new`, city);
+        await reloaded;
+        assert.match(layer.problems[0], /corrupt.*\(still using the version loaded before\)/);
+        assert.equal(layer.lookup('81.2.69.142').geo?.city, 'London');
+      } finally {
+        layer.close();
+      }
+    });
+  });
+
   describe('TtlCache', () => {
     it('expires entries after their TTL and evicts the least recently used beyond its size', () => {
       let now = 0;
