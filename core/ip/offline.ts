@@ -36,7 +36,7 @@ export interface OfflineResult extends GeoFields {
 
 export interface OfflineSummary {
   databases: Array<{ kind: GeoDbKind; path: string; databaseType: string; builtAt: string }>;
-  lists: Array<{ kind: 'block' | 'allow'; name: string; path: string; entries: number; ranges: number; badLines: number }>;
+  lists: Array<{ kind: 'block' | 'allow'; name: string; path: string; entries: number; ranges: number; badLines: number; firstBadLine?: string }>;
 }
 
 interface LoadedList {
@@ -91,7 +91,10 @@ export class OfflineLayer {
   summary(): OfflineSummary {
     return {
       databases: Object.values(this.dbs).map((d) => ({ kind: d.kind, path: d.path, databaseType: d.databaseType, builtAt: d.builtAt })),
-      lists: [...this.lists.values()].map((l) => ({ kind: l.kind, name: l.list.name, path: l.path, entries: l.list.entries, ranges: l.list.ranges, badLines: l.list.problems.length })),
+      lists: [...this.lists.values()].map((l) => {
+        const bad = l.list.problems[0];
+        return { kind: l.kind, name: l.list.name, path: l.path, entries: l.list.entries, ranges: l.list.ranges, badLines: l.list.problems.length, ...(bad ? { firstBadLine: `line ${bad.line} "${bad.text}": ${bad.reason}` } : {}) };
+      }),
     };
   }
 

@@ -25,6 +25,10 @@ export = function (RED: NodeAPI): void {
     const ready = IpLookupService.create(settings);
     ready.then((service) => {
       for (const problem of service.problems) node.warn(problem);
+      // Lines of a list that are not entries are skipped; say so once, with the first of them.
+      for (const l of service.offline.summary().lists) {
+        if (l.badLines) node.warn(`${l.kind}list ${l.path}: ${l.badLines} line${l.badLines === 1 ? ' is' : 's are'} not an address, CIDR or range and ${l.badLines === 1 ? 'was' : 'were'} skipped (first: ${l.firstBadLine ?? '?'})`);
+      }
     }, (err: Error) => node.error(`IP lookup engine failed to start: ${err.message}`));
     node.service = () => ready;
     node.on('close', (done: () => void) => {
