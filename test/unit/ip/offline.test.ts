@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -246,6 +247,31 @@ describe('ip: offline layer', () => {
         const listed = lines.includes(`${x}.${y}.${z}.0/24`);
         assert.equal(big.lookup(parseIp(a)!) !== undefined, listed, a);
       }
+    });
+
+    it('agrees with a scan of the entries for any list and address, and names an entry that contains the address', () => {
+      // A small address space (10.0.0.0/22) so lists overlap, nest and touch a lot.
+      const v4 = (n: number): string => `10.0.${n >> 8}.${n & 255}`;
+      const entryArb = fc.oneof(
+        fc.tuple(fc.integer({ min: 0, max: 1023 }), fc.integer({ min: 22, max: 32 })).map(([n, len]) => `${v4(n)}/${len}`),
+        fc.tuple(fc.integer({ min: 0, max: 1023 }), fc.integer({ min: 0, max: 64 })).map(([n, span]) => `${v4(n)}-${v4(Math.min(1023, n + span))}`),
+      );
+      fc.assert(fc.property(fc.array(entryArb, { maxLength: 40 }), fc.array(fc.integer({ min: 0, max: 1023 }), { minLength: 1, maxLength: 30 }), (entries, queries) => {
+        const list = new RangeList('prop', entries.join('\n'));
+        const nets = entries.map((e) => parseNetwork(e));
+        for (const q of queries) {
+          const addr = v4(q);
+          const value = parseNetwork(addr).start;
+          const anyContains = nets.some((n) => value >= n.start && value <= n.end);
+          const m = list.lookup(parseIp(addr)!);
+          assert.equal(m !== undefined, anyContains, `${addr} in ${entries.join(', ')}`);
+          if (m) {
+            const n = parseNetwork(m.entry);
+            assert.ok(value >= n.start && value <= n.end, `${addr} answered by ${m.entry}`);
+            assert.equal(entries[m.line - 1], m.entry);
+          }
+        }
+      }), { numRuns: 300 });
     });
 
     it('parses networks and refuses bad ones', () => {
