@@ -8,6 +8,7 @@ import { GeoDatabaseError, lookupGeoFields, openGeoDatabase, type GeoDatabase, t
 import { OfflineLayer } from '../../../core/ip/offline';
 import { parseNetwork, RangeList } from '../../../core/ip/ranges';
 import { TtlCache } from '../../../core/ip/cache';
+import { watchFiles } from '../../../core/ip/watch';
 import { parseIp, formatIPv6 } from '../../../core/normalize/ip';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
@@ -314,6 +315,26 @@ describe('ip: offline layer', () => {
         assert.throws(() => layer.lookup('999.1.1.1'), InvalidAddressError);
       } finally {
         layer.close();
+      }
+    });
+
+    it('stops watching once closed (the config node\'s close handler)', async () => {
+      const file = path.join(dir, 'list.txt');
+      fs.writeFileSync(file, '1.1.1.1\n');
+      const closedCalls: string[] = [];
+      const closed = watchFiles([file], 20, (p) => closedCalls.push(p));
+      closed.close();
+      // A second watcher on the same file is the witness: Node polls a file once and tells
+      // every listener in the same event, so when it hears of the change the closed one would have.
+      let witness: (() => void) | undefined;
+      const heard = new Promise<void>((resolve) => { witness = resolve; });
+      const open = watchFiles([file], 20, () => witness?.());
+      try {
+        fs.writeFileSync(file, '2.2.2.2\n3.3.3.3\n');
+        await heard;
+        assert.deepEqual(closedCalls, []);
+      } finally {
+        open.close();
       }
     });
 
