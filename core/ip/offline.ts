@@ -59,16 +59,12 @@ export class OfflineLayer {
   /** Loads everything it can; what failed is in `problems`, never thrown. */
   static async open(options: OfflineLayerOptions): Promise<OfflineLayer> {
     const layer = new OfflineLayer();
-    const jobs: Array<Promise<void>> = [];
     const dbPaths: Array<[GeoDbKind, string]> = [];
     for (const kind of GEO_DB_KINDS) {
       const p = options.databases?.[kind]?.trim();
       if (p) dbPaths.push([kind, p]);
     }
-    for (const [kind, p] of dbPaths) jobs.push(layer.loadDatabase(kind, p));
-    for (const p of options.blocklists ?? []) jobs.push(layer.loadList('block', p));
-    for (const p of options.allowlists ?? []) jobs.push(layer.loadList('allow', p));
-    await Promise.all(jobs);
+    // Watch first: a file that changes while it is being loaded is loaded again.
     const interval = options.watchIntervalMs ?? 5000;
     if (interval > 0) {
       const watched = [...dbPaths.map(([, p]) => p), ...(options.blocklists ?? []), ...(options.allowlists ?? [])];
@@ -80,6 +76,11 @@ export class OfflineLayer {
         void job.then(() => options.onReload?.({ path: changed, ok: !layer.problemByPath.has(changed), ...(layer.problemByPath.has(changed) ? { error: layer.problemByPath.get(changed) } : {}) }));
       });
     }
+    const jobs: Array<Promise<void>> = [];
+    for (const [kind, p] of dbPaths) jobs.push(layer.loadDatabase(kind, p));
+    for (const p of options.blocklists ?? []) jobs.push(layer.loadList('block', p));
+    for (const p of options.allowlists ?? []) jobs.push(layer.loadList('allow', p));
+    await Promise.all(jobs);
     return layer;
   }
 

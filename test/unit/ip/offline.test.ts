@@ -318,24 +318,33 @@ describe('ip: offline layer', () => {
       }
     });
 
-    it('stops watching once closed (the config node\'s close handler)', async () => {
+    it('reports changed, replaced and deleted files, and nothing once closed (the config node\'s close handler)', async () => {
       const file = path.join(dir, 'list.txt');
       fs.writeFileSync(file, '1.1.1.1\n');
-      const closedCalls: string[] = [];
-      const closed = watchFiles([file], 20, (p) => closedCalls.push(p));
-      closed.close();
-      // A second watcher on the same file is the witness: Node polls a file once and tells
-      // every listener in the same event, so when it hears of the change the closed one would have.
-      let witness: (() => void) | undefined;
-      const heard = new Promise<void>((resolve) => { witness = resolve; });
-      const open = watchFiles([file], 20, () => witness?.());
-      try {
-        fs.writeFileSync(file, '2.2.2.2\n3.3.3.3\n');
-        await heard;
-        assert.deepEqual(closedCalls, []);
-      } finally {
-        open.close();
-      }
+      const calls: string[] = [];
+      let ticking = true;
+      let tick: (() => void) | undefined;
+      const watcher = watchFiles([file], 1000, (p) => calls.push(p), {
+        setInterval: (fn) => { tick = fn; return 1; },
+        clearInterval: () => { ticking = false; },
+      });
+      await watcher.poll();
+      assert.deepEqual(calls, []);
+      fs.writeFileSync(file, '2.2.2.2\n3.3.3.3\n');
+      await watcher.poll();
+      assert.deepEqual(calls, [file]);
+      fs.writeFileSync(`${file}.new`, '4.4.4.4\n');
+      fs.renameSync(`${file}.new`, file);
+      await watcher.poll();
+      fs.rmSync(file);
+      await watcher.poll();
+      assert.equal(calls.length, 3);
+      watcher.close();
+      assert.equal(ticking, false, 'close() stops the timer');
+      fs.writeFileSync(file, '5.5.5.5\n');
+      tick?.();
+      await watcher.poll();
+      assert.equal(calls.length, 3, 'a closed watcher reports nothing');
     });
 
     it('reloads a list when its file changes, and keeps the old one when the new cannot be read', async () => {
