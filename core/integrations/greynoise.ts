@@ -2,7 +2,7 @@
 // business service (RIOT), and GreyNoise's classification. A 404 with JSON means "not
 // observed": a result. The key is optional; without one the daily allowance is very small.
 import type { ProviderAnswer, ProviderContext } from './ip-provider';
-import { joinUrl, jsonObject, providerError, ProviderError, str } from './ip-provider';
+import { addressForPath, joinUrl, jsonObject, providerError, ProviderError, str } from './ip-provider';
 
 export const GREYNOISE_URL = 'https://api.greynoise.io';
 const QUOTA = 'community API: a small daily allowance, smaller without a key';
@@ -34,7 +34,7 @@ export async function lookupGreyNoise(ctx: ProviderContext, ip: string): Promise
     res = await ctx.invoker.invoke({
       operation: 'greynoise.community',
       method: 'GET',
-      url: joinUrl(ctx.baseUrl || GREYNOISE_URL, `/v3/community/${encodeURIComponent(ip)}`),
+      url: joinUrl(ctx.baseUrl || GREYNOISE_URL, `/v3/community/${addressForPath('greynoise', ip)}`),
       headers: { accept: 'application/json', ...(ctx.apiKey ? { key: ctx.apiKey } : {}) },
       destination: 'greynoise',
       accept: [404],

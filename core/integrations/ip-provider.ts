@@ -3,6 +3,7 @@
 // act on, with quota exhaustion told apart from a short rate limit.
 import { HttpClientError, HttpError, RateLimitedError, TimeoutError } from '../http/errors';
 import type { Invoker } from './dry-run';
+import { parseIp } from '../normalize/ip';
 
 export const IP_PROVIDER_IDS = ['rdns', 'rdap', 'abuseipdb', 'greynoise', 'internetdb', 'virustotal'] as const;
 export type IpProviderId = (typeof IP_PROVIDER_IDS)[number];
@@ -107,4 +108,11 @@ export function strings(v: unknown): string[] {
 
 export function joinUrl(base: string, path: string): string {
   return base.replace(/\/+$/, '') + path;
+}
+
+/** The address as it goes into a URL path: canonical text, and only ever an address (no path tricks). */
+export function addressForPath(provider: IpProviderId, ip: string): string {
+  const parsed = parseIp(ip);
+  if (!parsed) throw new ProviderError(provider, 'bad-request', `"${ip.slice(0, 60)}" is not an IP address`);
+  return parsed.canonical;
 }

@@ -4,7 +4,7 @@
 import { parseNetwork } from '../ip/ranges';
 import type { Invoker } from './dry-run';
 import type { ProviderAnswer, ProviderContext } from './ip-provider';
-import { jsonObject, providerError, ProviderError, str, strings } from './ip-provider';
+import { addressForPath, jsonObject, providerError, ProviderError, str, strings } from './ip-provider';
 
 export const RDAP_BOOTSTRAP_URL = 'https://data.iana.org/rdap/';
 const QUOTA = 'RDAP registries throttle heavy users (ARIN, RIPE: a few requests a second)';
@@ -162,7 +162,7 @@ export async function lookupRdap(ctx: ProviderContext & { bootstrap: RdapBootstr
     res = await ctx.invoker.invoke({
       operation: 'rdap.ip',
       method: 'GET',
-      url: new URL(`ip/${encodeURIComponent(ip)}`, base.endsWith('/') ? base : `${base}/`).toString(),
+      url: new URL(`ip/${addressForPath('rdap', ip)}`, base.endsWith('/') ? base : `${base}/`).toString(),
       headers: { accept: 'application/rdap+json, application/json' },
       destination: 'rdap',
       accept: [404],

@@ -1,7 +1,7 @@
 // Shodan InternetDB: open ports, hostnames, CPEs, tags and known CVEs per address, from
 // Shodan's weekly scans. No key; free for non-commercial use. 404 means "no information".
 import type { ProviderAnswer, ProviderContext } from './ip-provider';
-import { joinUrl, jsonObject, providerError, ProviderError, strings } from './ip-provider';
+import { addressForPath, joinUrl, jsonObject, providerError, ProviderError, strings } from './ip-provider';
 
 export const INTERNETDB_URL = 'https://internetdb.shodan.io';
 const QUOTA = 'InternetDB is free for non-commercial use, no published request limit';
@@ -32,7 +32,7 @@ export async function lookupInternetDb(ctx: ProviderContext, ip: string): Promis
     res = await ctx.invoker.invoke({
       operation: 'internetdb.lookup',
       method: 'GET',
-      url: joinUrl(ctx.baseUrl || INTERNETDB_URL, `/${encodeURIComponent(ip)}`),
+      url: joinUrl(ctx.baseUrl || INTERNETDB_URL, `/${addressForPath('internetdb', ip)}`),
       headers: { accept: 'application/json' },
       destination: 'internetdb',
       accept: [404],

@@ -1,7 +1,7 @@
 // VirusTotal API v3 IP address report: how many engines flag the address, its reputation, owner
 // and network. Public API: 4 requests a minute and 500 a day; QuotaExceededError is a quota.
 import type { ProviderAnswer, ProviderContext } from './ip-provider';
-import { joinUrl, jsonObject, num, providerError, ProviderError, str, strings } from './ip-provider';
+import { addressForPath, joinUrl, jsonObject, num, providerError, ProviderError, str, strings } from './ip-provider';
 
 export const VIRUSTOTAL_URL = 'https://www.virustotal.com';
 const QUOTA = 'public API: 4 requests a minute, 500 a day';
@@ -42,7 +42,7 @@ export async function lookupVirusTotal(ctx: ProviderContext, ip: string): Promis
     res = await ctx.invoker.invoke({
       operation: 'virustotal.ip_addresses',
       method: 'GET',
-      url: joinUrl(ctx.baseUrl || VIRUSTOTAL_URL, `/api/v3/ip_addresses/${encodeURIComponent(ip)}`),
+      url: joinUrl(ctx.baseUrl || VIRUSTOTAL_URL, `/api/v3/ip_addresses/${addressForPath('virustotal', ip)}`),
       headers: { 'x-apikey': ctx.apiKey ?? '', accept: 'application/json' },
       destination: 'virustotal',
       accept: [404],
