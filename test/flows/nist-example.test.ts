@@ -78,6 +78,35 @@ describe('NIST SP 800-61 example flow', () => {
     assert.match(entry.summary, /log event\(s\) from files .*198\.51\.100\.23: \d+, admin: \d+/);
   });
 
+  it('enriches the IPs of the alert offline with the MaxMind test databases it ships (81.2.69.142 is London)', async () => {
+    const res = await post(JSON.stringify(wazuhAlert('81.2.69.142'))).expect(200);
+    const incident = res.body as Incident;
+    const ips = incident.observables.filter((o) => o.type === 'ip');
+    const london = ips.find((o) => o.value === '81.2.69.142');
+    assert.ok(london?.enrichment, 'the source IP was not enriched');
+    assert.equal((london.enrichment.geoip as { city?: string }).city, 'London');
+    assert.equal((london.enrichment.geoip as { country?: string }).country, 'GB');
+    assert.equal((london.enrichment.classification as { category: string }).category, 'public');
+    // The test Anonymous-IP database lists 81.2.69.0/24 as a Tor exit: suspicious, and why.
+    assert.equal(london.verdict, 'suspicious');
+    assert.ok(london.reasons?.some((r) => /Tor exit node/.test(r)));
+    for (const ip of ips) assert.ok((ip.enrichment?.classification as { category?: string } | undefined)?.category, `${ip.value} has no classification`);
+    const agent = ips.find((o) => o.value === '10.0.0.15');
+    if (agent) assert.equal((agent.enrichment?.classification as { category: string }).category, 'private');
+    const entry = incident.timeline.find((e) => e.action === 'ip-lookup');
+    assert.ok(entry);
+    assert.equal(entry.outcome, 'dry-run'); // the example's online providers only record their calls
+    assert.match(entry.summary, /81\.2\.69\.142: suspicious \(public; London, GB\)/);
+    const calls = (entry.details?.calls ?? []) as Array<{ operation: string; outcome: string }>;
+    assert.ok(calls.length > 0 && calls.every((c) => c.outcome === 'dry-run'));
+  });
+
+  it('enriches an IP with an ASN from the test ASN database', async () => {
+    const res = await post(JSON.stringify(wazuhAlert('1.128.0.1', '1718000000.9999'))).expect(200);
+    const ip = (res.body as Incident).observables.find((o) => o.value === '1.128.0.1');
+    assert.deepEqual(ip?.enrichment?.asn && { number: (ip.enrichment.asn as { number: number }).number, organization: (ip.enrichment.asn as { organization: string }).organization }, { number: 1221, organization: 'Telstra Pty Ltd' });
+  });
+
   it('holds a critical incident for approval with a 202, and finishes the playbook once approved', async () => {
     const held = await post(JSON.stringify(alertmanagerWebhook('firing'))).expect(202);
     const { incident, approval } = held.body as { incident: Incident; approval: { approve: string; deny: string } };
