@@ -199,6 +199,9 @@ export function checkLookalike(candidate: ParsedDomain, own: OwnDomains): Lookal
       }
     }
   }
+  // The closest imitation first: an own domain under the same suffix.
+  const suffixOf = new Map(own.domains.map((o) => [o.ascii, o.publicSuffix]));
+  result.matches.sort((a, b) => Number(suffixOf.get(b.own) === candidate.publicSuffix) - Number(suffixOf.get(a.own) === candidate.publicSuffix));
   return result;
 }
 
