@@ -4,6 +4,7 @@
 import { domainToASCII, domainToUnicode } from 'node:url';
 import { parse as parseSuffix } from 'tldts';
 import { classify, type Classification } from '../ip/classify';
+import { refang } from '../normalize/ioc';
 import { parseIp } from '../normalize/ip';
 
 export const MAX_NAME_LENGTH = 253;
@@ -57,7 +58,8 @@ function suffixInfo(host: string, privateDomains: boolean): ReturnType<typeof pa
 
 /** Parse and check a host name; throws InvalidDomainError (too long, bad labels, IP literal). */
 export function parseDomain(input: string): ParsedDomain {
-  const raw = input.trim();
+  // alert-in refangs what it extracts from text; a field copied as is may still read evil[.]com.
+  const raw = refang(input.trim());
   if (!raw) throw new InvalidDomainError(input, 'empty');
   if (raw.length > 4 * MAX_NAME_LENGTH) throw new InvalidDomainError(raw, `longer than ${MAX_NAME_LENGTH} characters`);
   const trimmed = raw.endsWith('.') ? raw.slice(0, -1) : raw;
@@ -120,7 +122,7 @@ export interface ParsedUrl {
 
 /** Take a URL apart; throws InvalidUrlError (not a URL, no host, bad host name). */
 export function parseUrl(input: string): ParsedUrl {
-  const raw = input.trim();
+  const raw = refang(input.trim());
   if (!raw) throw new InvalidUrlError(input, 'empty');
   if (raw.length > MAX_URL_LENGTH) throw new InvalidUrlError(raw, `longer than ${MAX_URL_LENGTH} characters`);
   const hasScheme = /^[a-z][a-z0-9+.-]*:/i.test(raw) && !/^[^/:]+:\d+(?:\/|$)/.test(raw);

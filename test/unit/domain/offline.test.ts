@@ -91,6 +91,13 @@ describe('domain: URL parsing', () => {
     assert.equal(dec.ip?.address, '127.0.0.1');
   });
 
+  it('reads defanged forms a field may still carry', () => {
+    const u = parseUrl('hxxps://login.examp1e[.]com/verify');
+    assert.equal(u.scheme, 'https');
+    assert.equal(u.host, 'login.examp1e.com');
+    assert.equal(parseDomain('evil[.]example[.]net').ascii, 'evil.example.net');
+  });
+
   it('notes credentials before the host', () => {
     const u = parseUrl('https://example.com@evil.net/a');
     assert.equal(u.userinfo, 'example.com');
