@@ -33,12 +33,6 @@ export function listOf(value: unknown): string[] {
   return typeof value === 'string' ? value.split(/\r?\n|,/).map((s) => s.trim()).filter((s) => s && !s.startsWith('#')) : [];
 }
 
-/** Credential names live mode needs for the enabled providers, missing now (for the dialog and the status). */
-export function missingLiveCredentials(fields: DomainLookupConfigFields, credentials: DomainLookupCredentials | undefined): string[] {
-  const on = (id: DomainProviderId): boolean => fields[id] === true || fields[id] === 'true';
-  return on('virustotal') && !credentials?.virustotalKey?.trim() ? ['virustotalKey'] : [];
-}
-
 export function domainSettingsFromConfig(fields: DomainLookupConfigFields, credentials: DomainLookupCredentials | undefined): DomainLookupSettings {
   const providers: Partial<Record<DomainProviderId, DomainProviderSettings>> = {};
   for (const id of DOMAIN_PROVIDER_IDS) {

@@ -224,19 +224,20 @@ export class DomainLookupService {
 
     // One job per (source, name): a domain and the URLs on it share their answers.
     const controller = new AbortController();
-    const jobs = new Map<string, { promise: Promise<ProviderOutcome>; outcome?: ProviderOutcome }>();
-    const job = (rt: ProviderRuntime, source: Source, subject: string): { promise: Promise<ProviderOutcome>; outcome?: ProviderOutcome } => {
+    interface Job { promise: Promise<ProviderOutcome>; outcome?: ProviderOutcome }
+    const jobs = new Map<string, Job>();
+    const job = (rt: ProviderRuntime, source: Source, subject: string): Job => {
       const key = `${source}:${subject}`;
       let j = jobs.get(key);
       if (!j) {
-        const entry: { promise: Promise<ProviderOutcome>; outcome?: ProviderOutcome } = { promise: Promise.resolve({ status: 'skipped', reason: '' }) };
-        entry.promise = this.runProvider(rt, source, subject, invokerFor, controller.signal).then((o) => { entry.outcome = o; return o; });
+        const entry: Job = { promise: this.runProvider(rt, source, subject, invokerFor, controller.signal) };
+        entry.promise.then((o) => { entry.outcome = o; }, () => undefined);
         jobs.set(key, entry);
         j = entry;
       }
       return j;
     };
-    const wiring: Array<{ report: DomainReport; source: Source; entry: { promise: Promise<ProviderOutcome>; outcome?: ProviderOutcome } }> = [];
+    const wiring: Array<{ report: DomainReport; source: Source; entry: Job }> = [];
     for (const report of reports) {
       if (report.error) continue;
       const skip = this.skipReason(report);

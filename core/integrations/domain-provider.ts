@@ -29,16 +29,21 @@ export class DomainProviderError extends Error {
   }
 }
 
-const QUOTA_WORDS = /quota|daily|per day|limit of \d+|exceeded|QuotaExceeded/i;
+// "Rate limit exceeded" alone is a short limit; quota words or a daily window make it a quota.
+const QUOTA_WORDS = /quota|daily|per day|per month|limit of \d+ requests? (?:a|per) (?:day|month)/i;
+// urlscan.io names the window of the limit that was hit (minute, hour, day).
+const LONG_WINDOW = /^(?:hour|day|month)$/i;
 
 /** An HTTP policy error → DomainProviderError ('quota' for 402 and 429s that speak of a daily quota). */
 export function domainProviderError(provider: DomainProviderId, err: unknown, quotaHint: string): DomainProviderError {
   if (err instanceof DomainProviderError) return err;
   if (err instanceof HttpError) {
     const excerpt = err.bodyExcerpt;
-    const retryAfterMs = err instanceof RateLimitedError ? err.retryAfterMs : undefined;
+    const resetAfter = Number(err.headers['x-rate-limit-reset-after']);
+    const retryAfterMs = (err instanceof RateLimitedError ? err.retryAfterMs : undefined) ?? (Number.isFinite(resetAfter) && resetAfter > 0 ? resetAfter * 1000 : undefined);
     const opts = { cause: err, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
-    if (err.status === 402 || (err.status === 429 && (QUOTA_WORDS.test(excerpt) || (retryAfterMs ?? 0) > 10 * 60_000))) {
+    const longWindow = LONG_WINDOW.test(err.headers['x-rate-limit-window'] ?? '');
+    if (err.status === 402 || (err.status === 429 && (QUOTA_WORDS.test(excerpt) || longWindow || (retryAfterMs ?? 0) > 10 * 60_000))) {
       return new DomainProviderError(provider, 'quota', `quota exhausted (${err.status}; ${quotaHint})${excerpt ? `: ${excerpt}` : ''}`, opts);
     }
     if (err.status === 429) return new DomainProviderError(provider, 'rate-limited', `rate limited (429) after the retries${retryAfterMs !== undefined ? `; retry after ${Math.ceil(retryAfterMs / 1000)} s` : ''}`, opts);

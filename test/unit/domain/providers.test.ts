@@ -185,6 +185,38 @@ describe('domain: online providers against emulators', () => {
     assert.match((next.reports[0].providers.virustotal as { reason?: string }).reason ?? '', /VirusTotal quota exhausted; no calls until/);
   });
 
+  it('a short 429 from urlscan.io is a rate limit: that provider waits, the rest goes on', async () => {
+    const service = create(settings());
+    urlscan.script('GET', '/api/v1/search/', faults.tooManyRequests(30, { message: 'Rate limit for this action exceeded', status: 429 }));
+    const run = await service.lookup([{ type: 'domain', value: OLD }]);
+    const out = run.reports[0].providers.urlscan as { code?: string; error?: string };
+    assert.equal(out.code, 'rate-limited');
+    assert.match(out.error ?? '', /retry after 30 s/);
+    assert.equal(run.reports[0].providers.rdap?.status, 'found');
+    const next = await service.lookup([{ type: 'domain', value: PHISH }]);
+    assert.match((next.reports[0].providers.urlscan as { reason?: string }).reason ?? '', /urlscan\.io rate limited/);
+    assert.equal(urlscan.requests.length, 1);
+  });
+
+  it('urlscan.io saying the daily window is used up is a quota', async () => {
+    const service = create(settings({ providers: { urlscan: { url: urlscan.url, rate: 1000 } } }));
+    urlscan.script('GET', '/api/v1/search/', {
+      status: 429, headers: { 'x-rate-limit-scope': 'ip-address', 'x-rate-limit-action': 'search', 'x-rate-limit-window': 'day', 'x-rate-limit-limit': '1000', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset-after': '36000' },
+      body: { message: 'Rate limit for this action exceeded', status: 429 },
+    });
+    const run = await service.lookup([{ type: 'domain', value: OLD }]);
+    assert.equal((run.reports[0].providers.urlscan as { code?: string }).code, 'quota');
+    const next = await service.lookup([{ type: 'domain', value: PHISH }]);
+    assert.match((next.reports[0].providers.urlscan as { reason?: string }).reason ?? '', /urlscan\.io quota exhausted/);
+  });
+
+  it('a TLD the bootstrap file does not list: RDAP answers "not found" with why', async () => {
+    const service = create(settings({ providers: { rdap: { url: rdap.bootstrapUrl, rate: 1000 } } }));
+    const run = await service.lookup([{ type: 'domain', value: 'example-shop.de' }]);
+    assert.equal(run.reports[0].providers.rdap?.status, 'not-found');
+    assert.match(JSON.stringify(run.reports[0].providers.rdap), /no RDAP service for \.de/);
+  });
+
   it('a refused key is an auth error naming the config node', async () => {
     const service = create(settings({ credentials: { virustotalKey: 'wrong-key' }, providers: { virustotal: { url: vt.url, rate: 1000 } } }));
     const run = await service.lookup([{ type: 'domain', value: PHISH }]);
