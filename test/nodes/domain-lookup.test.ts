@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Incident, Observable } from '../../core/model/types';
 import { startVirusTotalDomains, VIRUSTOTAL_KEY } from '../emulators/domain-intel';
 import type { Emulator } from '../emulators/server';
@@ -99,6 +101,17 @@ describe('domain-lookup node', () => {
     const o = (await out).incident.observables[0];
     assert.equal((o.enrichment?.domain as { unicode: string }).unicode, 'exаmple.com');
     assert.equal(o.verdict, 'suspicious', 'mixed scripts are suspicious without own domains');
+  });
+
+  it('ships help with Inputs, Outputs, Details and a section per provider with its key and limits', () => {
+    const html = fs.readFileSync(path.resolve(__dirname, '..', '..', 'nodes', 'domain-lookup', 'domain-lookup.html'), 'utf8');
+    const help = html.slice(html.indexOf('data-help-name="ir-domain-lookup"'));
+    for (const heading of ['Inputs', 'Outputs', 'Details', 'DNS', 'RDAP', 'VirusTotal', 'urlscan.io']) assert.ok(help.includes(`<h3>${heading}</h3>`), heading);
+    for (const provider of ['DNS', 'RDAP', 'VirusTotal', 'urlscan.io']) {
+      const section = help.slice(help.indexOf(`<h3>${provider}</h3>`)).split('<h3>')[1];
+      assert.match(section, /<b>Key<\/b>/, provider);
+      assert.match(section, /<b>Limits<\/b>/, provider);
+    }
   });
 
   it('refuses a message without an incident with a clear error', async () => {
