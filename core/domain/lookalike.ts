@@ -27,6 +27,7 @@ const DIGRAPHS: Array<[RegExp, string]> = [[/rn/g, 'm'], [/vv/g, 'w'], [/cl/g, '
 function skeletonChar(ch: string): string {
   const mapped = CONFUSABLES[ch];
   if (mapped) return mapped;
+  if (ch.charCodeAt(0) < 128) return ch; // plain ASCII has no accents to drop
   const base = ch.normalize('NFD').replace(/\p{M}+/gu, '');
   return CONFUSABLES[base] ?? base;
 }
@@ -89,20 +90,25 @@ export interface LookalikeMatch {
 
 export interface OwnDomains {
   domains: ParsedDomain[];
+  /** Skeleton of each own domain's label, by ascii name (computed once). */
+  skeletons: Map<string, string>;
   /** Entries that are not domain names, with why. */
   problems: string[];
 }
 
 /** The configured own domains (one per line or comma-separated), parsed once. */
 export function parseOwnDomains(list: readonly string[]): OwnDomains {
-  const out: OwnDomains = { domains: [], problems: [] };
+  const out: OwnDomains = { domains: [], skeletons: new Map(), problems: [] };
   for (const entry of list) {
     const v = entry.trim().replace(/^\*\./, '');
     if (!v) continue;
     try {
       const d = parseDomain(v);
       if (!d.registrable) out.problems.push(`own domain "${v}" is a public suffix, not a domain`);
-      else if (!out.domains.some((o) => o.ascii === d.ascii)) out.domains.push(d);
+      else if (!out.domains.some((o) => o.ascii === d.ascii)) {
+        out.domains.push(d);
+        out.skeletons.set(d.ascii, skeleton(d.label as string));
+      }
     } catch (err) {
       out.problems.push(`own domain: ${(err as Error).message}`);
     }
@@ -160,7 +166,10 @@ export function checkLookalike(candidate: ParsedDomain, own: OwnDomains): Lookal
   const add = (m: LookalikeMatch): void => {
     if (!result.matches.some((x) => x.own === m.own && x.technique === m.technique)) result.matches.push(m);
   };
-  const subLabels = candidate.subdomain ? candidate.subdomain.split('.') : [];
+  const subTokens = new Set(candidate.subdomain ? candidate.subdomain.split('.').flatMap(tokens) : []);
+  const labelTokenSkeletons = new Set(label ? tokens(label).map(skeleton) : []);
+  const candSkeleton = label ? skeleton(label) : '';
+  const candLength = [...candSkeleton].length;
   for (const o of own.domains) {
     const ownLabel = o.label as string;
     const ownAscii = (o.registrable as string).split('.')[0];
@@ -169,7 +178,7 @@ export function checkLookalike(candidate: ParsedDomain, own: OwnDomains): Lookal
     const sub = candidate.subdomain;
     if (sub && (sub === o.ascii || sub.endsWith(`.${o.ascii}`) || sub.includes(`${o.ascii}.`) || sub.includes(`${o.ascii}-`) || sub.includes(`${ownAscii}-${o.publicSuffix.replace(/\./g, '-')}`))) {
       add({ own: o.ascii, technique: 'domain-as-subdomain', detail: `puts our domain ${name} in front of another registrable domain, ${candidate.registrableUnicode ?? candidate.unicode}` });
-    } else if (ownLabel.length >= MIN_LABEL && subLabels.some((l) => tokens(l).includes(ownAscii))) {
+    } else if (ownLabel.length >= MIN_LABEL && subTokens.has(ownAscii)) {
       add({ own: o.ascii, technique: 'name-as-subdomain', detail: `uses our name "${ownLabel}" (${name}) as a subdomain of ${candidate.registrableUnicode ?? candidate.unicode}` });
     }
     if (!label) continue;
@@ -181,25 +190,27 @@ export function checkLookalike(candidate: ParsedDomain, own: OwnDomains): Lookal
       }
       continue;
     }
-    const candSkeleton = skeleton(label);
-    const ownSkeleton = skeleton(ownLabel);
+    const ownSkeleton = own.skeletons.get(o.ascii) ?? skeleton(ownLabel);
     if (candSkeleton === ownSkeleton) {
       add({ own: o.ascii, technique: 'homoglyph', detail: `${candidate.registrableUnicode} looks like ${name}: ${describeSwaps(label, ownLabel)}${where}${candidate.idn ? ` (punycode ${candidate.registrable})` : ''}` });
       continue;
     }
     if (ownLabel.length >= MIN_LABEL) {
-      const distance = damerauLevenshtein(candSkeleton, ownSkeleton);
-      if (distance > 0 && distance <= typoLimit([...ownLabel].length)) {
+      const limit = typoLimit([...ownLabel].length);
+      // The distance is at least the difference in length: most names are rejected without it.
+      const distance = Math.abs(candLength - [...ownSkeleton].length) > limit ? limit + 1 : damerauLevenshtein(candSkeleton, ownSkeleton);
+      if (distance > 0 && distance <= limit) {
         add({ own: o.ascii, technique: 'typo', detail: `${candidate.registrableUnicode} is ${distance} edit${distance === 1 ? '' : 's'} away from ${name} (typo-squatting)${where}` });
         continue;
       }
       // Our name with words around it: example-login.com, secure-example.net, exampleshop.com.
-      if (tokens(label).some((t) => skeleton(t) === ownSkeleton) || (candSkeleton.includes(ownSkeleton) && ownSkeleton.length >= 5)) {
+      if (labelTokenSkeletons.has(ownSkeleton) || (candSkeleton.includes(ownSkeleton) && ownSkeleton.length >= 5)) {
         add({ own: o.ascii, technique: 'name-embedded', detail: `${candidate.registrableUnicode} contains our name "${ownLabel}" (${name}) with other words` });
       }
     }
   }
   // The closest imitation first: an own domain under the same suffix.
+  if (result.matches.length < 2) return result;
   const suffixOf = new Map(own.domains.map((o) => [o.ascii, o.publicSuffix]));
   result.matches.sort((a, b) => Number(suffixOf.get(b.own) === candidate.publicSuffix) - Number(suffixOf.get(a.own) === candidate.publicSuffix));
   return result;
