@@ -10,7 +10,7 @@ import { wazuhAlert } from '../helpers/payloads';
 // Debian's chromium, installed by .ci/run. No fallback: without it this suite must fail.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const OUR_TYPES = ['ir-alert-in', 'ir-phase-gate', 'ir-ip-lookup', 'ir-log-fetch', 'ir-slack-notify', 'ir-pagerduty-page', 'ir-jira-ticket', 'ir-disable-account'];
+const OUR_TYPES = ['ir-alert-in', 'ir-phase-gate', 'ir-ip-lookup', 'ir-domain-lookup', 'ir-log-fetch', 'ir-slack-notify', 'ir-pagerduty-page', 'ir-jira-ticket', 'ir-disable-account'];
 const SCREENSHOTS = process.env.IR_SCREENSHOT_DIR;
 
 async function postAlert(nodeRed: RunningNodeRed, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
@@ -69,7 +69,7 @@ describe('npm start, the editor and persistence (Node-RED CLI + Chromium)', () =
     const labels = await page.locator('.red-ui-palette-node[data-palette-type^="ir-"] .red-ui-palette-label').allTextContents();
     // Short labels use a non-breaking hyphen (the palette shows "alert - in" otherwise); long
     // ones keep a plain hyphen so they wrap there. Compare without white space.
-    assert.deepEqual(labels.map((l) => l.replace(/\s+/g, '').replace(/\u2011/g, '-')).sort(), ['alert-in', 'disable-account', 'ip-lookup', 'jira-ticket', 'log-fetch', 'pagerduty-page', 'phase-gate', 'slack-notify']);
+    assert.deepEqual(labels.map((l) => l.replace(/\s+/g, '').replace(/\u2011/g, '-')).sort(), ['alert-in', 'disable-account', 'domain-lookup', 'ip-lookup', 'jira-ticket', 'log-fetch', 'pagerduty-page', 'phase-gate', 'slack-notify']);
     const category = await page.locator('.red-ui-palette-category .red-ui-palette-header').allTextContents();
     assert.ok(category.some((c) => /incident response/i.test(c)), category.join(', '));
     const icon = await page.locator('.red-ui-palette-node[data-palette-type="ir-alert-in"] .red-ui-palette-icon').evaluate((el) => getComputedStyle(el).backgroundImage);
@@ -88,6 +88,26 @@ describe('npm start, the editor and persistence (Node-RED CLI + Chromium)', () =
     });
     assert.deepEqual(options, ['preparation', 'detection-analysis', 'containment-eradication-recovery', 'post-incident']);
     if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, 'phase-gate-dialog.png') });
+    await page.close();
+  });
+
+  it('domain-lookup config dialog: names the credentials live mode lacks', async () => {
+    const page = await browser!.newPage({ viewport: { width: 1400, height: 900 } });
+    await openEditor(page, nodeRed!.url);
+    await page.evaluate(() => {
+      const RED = (window as unknown as { RED: { editor: { editConfig(name: string, type: string, id: string): void } } }).RED;
+      RED.editor.editConfig('', 'ir-domain-lookup-config', 'ir_nist_domain_lookup_config');
+    });
+    const hint = page.locator('.ir-missing-credentials');
+    await hint.waitFor({ state: 'attached' });
+    assert.equal(await hint.isVisible(), false, 'dry-run needs no credentials');
+    await page.selectOption('#node-config-input-mode', 'live');
+    await page.check('#node-config-input-virustotal');
+    await hint.waitFor({ state: 'visible' });
+    assert.match(await hint.textContent() ?? '', /VirusTotal API key/);
+    await page.fill('#node-config-input-virustotalKey', 'a-key');
+    await hint.waitFor({ state: 'hidden' });
+    if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, 'domain-lookup-config-dialog.png') });
     await page.close();
   });
 
