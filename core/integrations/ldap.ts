@@ -107,7 +107,9 @@ export function createLdapBackend(settings: LdapSettings, credentials: LdapCrede
   const connect = (): Promise<Client> => {
     connecting ??= (async () => {
       const tlsOptions = { ...(settings.ca ? { ca: [settings.ca] } : {}), rejectUnauthorized: settings.rejectUnauthorized !== false };
-      const c = new Client({ url: settings.url, timeout: settings.timeoutMs ?? 15_000, connectTimeout: settings.timeoutMs ?? 15_000, tlsOptions });
+      // ldapts speaks TLS from the first byte whenever tlsOptions is given: only for ldaps://.
+      const ldaps = /^ldaps:/i.test(settings.url);
+      const c = new Client({ url: settings.url, timeout: settings.timeoutMs ?? 15_000, connectTimeout: settings.timeoutMs ?? 15_000, ...(ldaps ? { tlsOptions } : {}) });
       try {
         if (settings.startTls) await c.startTLS(tlsOptions);
         await c.bind(settings.bindDn, credentials.bindPassword ?? '');
