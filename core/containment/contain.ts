@@ -248,7 +248,8 @@ export async function restoreAccounts(backend: DirectoryBackend, incident: Incid
   for (const rec of records) {
     const from = ctx.log.length;
     const base = { identifier: rec.identifier, login: rec.login, accountId: rec.accountId };
-    const notUndone = [...rec.irreversible.filter((s) => s !== 'deactivate'), ...(rec.reversible === false ? [rec.method.endsWith('deactivate') ? 'deactivate' : rec.method] : [])];
+    const disabling = rec.method.endsWith('deactivate') ? 'deactivate' : rec.method;
+    const notUndone = rec.reversible === false && !rec.irreversible.includes(disabling) ? [disabling, ...rec.irreversible] : [...rec.irreversible];
     if (rec.dryRun && !ctx.dryRun) {
       const message = `${rec.login}: only a dry-run record (nothing was disabled): nothing to restore`;
       run.results.push({ ...base, outcome: 'already-enabled', message });

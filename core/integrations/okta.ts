@@ -103,11 +103,6 @@ export function createOktaBackend(settings: OktaSettings, credentials: OktaCrede
       let disabled: DisableOutcome | undefined;
       const status = String(account.state.status);
       try {
-        // Expiring the password needs an active user: before the suspension.
-        if (steps.includes('expire-password')) {
-          await lifecycle(account, 'expire_password', { tempPassword: 'false' });
-          done.push('expire-password');
-        }
         if (steps.includes('deactivate')) {
           await lifecycle(account, 'deactivate', { sendEmail: 'false' });
           done.push('deactivate');
@@ -121,6 +116,11 @@ export function createOktaBackend(settings: OktaSettings, credentials: OktaCrede
           const res = await call(invokers.writes, 'okta.users.sessions.clear', 'DELETE', `/api/v1/users/${pathSegment(account.id)}/sessions`, { status: 204 }, { oauthTokens: 'true' });
           if (res.status < 200 || res.status > 299) throw fail(res, `Okta: clearing the sessions of ${account.login} (the account IS ${disabled.method === 'okta.suspend' ? 'suspended' : 'deactivated'})`);
           done.push('clear-sessions');
+        }
+        // Last: Okta moves an expired password to PASSWORD_EXPIRED, which it cannot suspend.
+        if (steps.includes('expire-password')) {
+          await lifecycle(account, 'expire_password', { tempPassword: 'false' });
+          done.push('expire-password');
         }
         return disabled;
       } catch (err) {

@@ -70,7 +70,8 @@ export = function (RED: NodeAPI): void {
         try {
           opened = directory.open(log);
           run = restore ? await restoreAccounts(opened.backend, stored, ctx)
-            : await disableAccounts(opened.backend, stored, config.source === 'typed' ? typedUsers(msg) : identifiersFrom(stored.observables, types, roles), { ...policy, protected: directory.protectedList }, ctx);
+            // Observables from the newer of message and store; approvals and records from the store.
+            : await disableAccounts(opened.backend, stored, config.source === 'typed' ? typedUsers(msg) : identifiersFrom((stored.revision > given.revision ? stored : given).observables, types, roles), { ...policy, protected: directory.protectedList }, ctx);
         } catch (err) {
           // A configuration error (missing credentials, bad URL): nothing was touched.
           const error = err instanceof Error ? err : new Error(String(err));
