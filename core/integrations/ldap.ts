@@ -72,6 +72,9 @@ function ldapError(err: unknown, server: string, what: string): DirectoryError {
   if (err instanceof InsufficientAccessError) return new DirectoryError('forbidden', `LDAP ${server}: ${what} refused: insufficient access rights for the bind DN (${message})`, { cause: err });
   if (err instanceof NoSuchObjectError) return new DirectoryError('not-found', `LDAP ${server}: ${what}: no such entry (${message})`, { cause: err });
   const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS|ERR_SSL|EPROTO/.test(code)) {
+    return new DirectoryError('config', `LDAP ${server}: TLS: ${message} [${code}]: add the server's CA (PEM) in the directory config node`, { cause: err });
+  }
   if (typeof code === 'string' && /^E[A-Z]+/.test(code) || /timeout|timed out|connect|socket|closed/i.test(message)) {
     return new DirectoryError('unavailable', `LDAP ${server} unreachable: ${message}${typeof code === 'string' ? ` [${code}]` : ''}`, { cause: err });
   }

@@ -7,6 +7,7 @@ import type { AccountRecord, Incident } from '../../core/model/types';
 import { incidentErrors } from '../../core/model/validate';
 import { incident, observable } from '../helpers/fixtures';
 import { ALL_NODES, captureHttpNode, helper, nextError, nextMessage, type FlowNode } from '../helpers/node-red';
+import { createTestPki, type TestPki } from '../emulators/certs';
 import { ROOT_DN, ROOT_PW, startSlapd, SUFFIX, type Slapd } from './slapd';
 
 const PEOPLE = `ou=people,${SUFFIX}`;
@@ -105,11 +106,13 @@ async function uac(url: string, dn: string): Promise<number> {
 describe('disable-account against a real OpenLDAP slapd', function () {
   this.timeout(60_000);
   let slapd: Slapd;
+  let pki: TestPki;
   const http = captureHttpNode();
   const modules = [...ALL_NODES, http.module];
 
   before(async () => {
-    slapd = await startSlapd(DATA);
+    pki = createTestPki('IR LDAP test CA');
+    slapd = await startSlapd(DATA, { caPem: pki.ca.certPem, certPem: pki.server.certPem, keyPem: pki.server.keyPem });
     await helper.startServer();
   });
   after(async () => {
@@ -319,5 +322,27 @@ describe('disable-account against a real OpenLDAP slapd', function () {
     helper.getNode('disable').receive({ incident: got.incident } as never);
     assert.deepEqual((await out).accounts.map((a) => a.outcome), ['restored']);
     assert.equal(await uac(slapd.url, erin), 512);
+  });
+
+  it('LDAPS and StartTLS with a custom CA; without the CA the certificate is refused', async () => {
+    await single({}, { ldapUrl: slapd.ldapsUrl, ca: pki.ca.certPem });
+    let got = await run(['bob']);
+    assert.deepEqual(got.accounts.map((a) => a.outcome), ['disabled']);
+    assert.equal(await canBind(slapd.url, 'bob'), false);
+    await helper.unload();
+
+    await single({ action: 'restore' }, { startTls: true, ca: pki.ca.certPem });
+    const out = nextMessage<OutMsg>(helper.getNode('out'), 15_000);
+    helper.getNode('disable').receive({ incident: got.incident } as never);
+    assert.deepEqual((await out).accounts.map((a) => a.outcome), ['restored']);
+    assert.equal(await canBind(slapd.url, 'bob'), true);
+    await helper.unload();
+
+    await single({}, { ldapUrl: slapd.ldapsUrl });
+    const err = nextError(helper.getNode('disable'), 15_000);
+    got = await run(['bob']);
+    assert.match(String(await err), /TLS: self-signed certificate in certificate chain \[SELF_SIGNED_CERT_IN_CHAIN\]: add the server's CA/);
+    assert.deepEqual(got.accounts.map((a) => a.code), ['config']);
+    assert.equal(await canBind(slapd.url, 'bob'), true);
   });
 });

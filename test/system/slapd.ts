@@ -20,6 +20,8 @@ export const ROOT_PW = 'r00t-Secret-pw';
 export interface Slapd {
   url: string;
   port: number;
+  /** ldaps:// URL when started with TLS. */
+  ldapsUrl?: string;
   dir: string;
   stop(): Promise<void>;
   /** slapd's output so far (for failure messages). */
@@ -32,12 +34,12 @@ function moduleDir(): string {
   return found;
 }
 
-function config(dir: string, modules: string): string {
+function config(dir: string, modules: string, tls: boolean): string {
   return `dn: cn=config
 objectClass: olcGlobal
 cn: config
 olcPidFile: ${dir}/slapd.pid
-
+${tls ? `olcTLSCACertificateFile: ${dir}/ca.pem\nolcTLSCertificateFile: ${dir}/server.pem\nolcTLSCertificateKeyFile: ${dir}/server.key\n` : ''}
 dn: cn=module{0},cn=config
 objectClass: olcModuleList
 cn: module{0}
@@ -87,14 +89,25 @@ olcPPolicyDefault: cn=default,ou=policies,${SUFFIX}
 `;
 }
 
-/** Starts slapd with `data` (LDIF under dc=example,dc=org) loaded. */
-export async function startSlapd(data: string): Promise<Slapd> {
+export interface SlapdTls {
+  caPem: string;
+  certPem: string;
+  keyPem: string;
+}
+
+/** Starts slapd with `data` (LDIF under dc=example,dc=org) loaded; with `tls`, also on ldaps:// and with StartTLS. */
+export async function startSlapd(data: string, tls?: SlapdTls): Promise<Slapd> {
   if (!fs.existsSync(SLAPD)) throw new Error(`${SLAPD} not found: the LDAP system tests need OpenLDAP (Debian packages slapd and ldap-utils)`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ir-slapd-'));
   const cfg = path.join(dir, 'slapd.d');
   fs.mkdirSync(cfg);
   fs.mkdirSync(path.join(dir, 'db'));
-  fs.writeFileSync(path.join(dir, 'slapd.ldif'), config(dir, moduleDir()));
+  if (tls) {
+    fs.writeFileSync(path.join(dir, 'ca.pem'), tls.caPem);
+    fs.writeFileSync(path.join(dir, 'server.pem'), tls.certPem);
+    fs.writeFileSync(path.join(dir, 'server.key'), tls.keyPem, { mode: 0o600 });
+  }
+  fs.writeFileSync(path.join(dir, 'slapd.ldif'), config(dir, moduleDir(), !!tls));
   fs.writeFileSync(path.join(dir, 'data.ldif'), data);
   if (!fs.existsSync(SLAPADD)) throw new Error(`${SLAPADD} not found: install the Debian package slapd`);
   try {
@@ -105,8 +118,10 @@ export async function startSlapd(data: string): Promise<Slapd> {
     throw new Error(`slapadd failed: ${e.stderr?.toString() || e.message}`);
   }
   const port = await freePort();
+  const tlsPort = tls ? await freePort() : undefined;
+  const listen = `ldap://127.0.0.1:${port}/${tlsPort ? ` ldaps://127.0.0.1:${tlsPort}/` : ''}`;
   let output = '';
-  const child: ChildProcess = spawn(SLAPD, ['-h', `ldap://127.0.0.1:${port}/`, '-F', cfg, '-d', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(SLAPD, ['-h', listen, '-F', cfg, '-d', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.on('data', (c: Buffer) => { output += c.toString(); });
   child.stderr?.on('data', (c: Buffer) => { output += c.toString(); });
   let exited = false;
@@ -135,5 +150,5 @@ export async function startSlapd(data: string): Promise<Slapd> {
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { url: `ldap://127.0.0.1:${port}`, port, dir, stop, output: () => output };
+  return { url: `ldap://127.0.0.1:${port}`, port, ...(tlsPort ? { ldapsUrl: `ldaps://127.0.0.1:${tlsPort}` } : {}), dir, stop, output: () => output };
 }
