@@ -155,7 +155,8 @@ export async function disableAccounts(backend: DirectoryBackend, incident: Incid
     run.entries.push(entry(ctx, ACTION, 'skipped', `Ignored steps ${backend.kind} does not offer: ${unknownSteps.join(', ')}`, { ignored: unknownSteps }, ctx.log.length));
   }
 
-  const mine = (incident.accounts ?? []).filter((r) => r.state === 'disabled');
+  // Dry-run records count against dry-run runs only: a rehearsal must not use up the live cap.
+  const mine = (incident.accounts ?? []).filter((r) => r.state === 'disabled' && (r.dryRun === true) === ctx.dryRun);
   let count = mine.length;
 
   for (const identifier of identifiers) {
@@ -185,7 +186,7 @@ export async function disableAccounts(backend: DirectoryBackend, incident: Incid
           continue;
         }
       }
-      const ours = mine.find((r) => r.directory.id === ctx.directory.id && r.accountId === account!.id && (r.dryRun === true) === ctx.dryRun);
+      const ours = mine.find((r) => r.directory.id === ctx.directory.id && r.accountId === account!.id);
       if (ours || account.disabled) {
         const message = ours ? `${account.login} was already disabled by this incident (${ours.disabledAt})${ctx.dryRun ? ' (dry-run)' : ''}` : `${account.login} is already disabled in ${where(ctx)} (${JSON.stringify(account.state)}): nothing changed, and restore will leave it disabled`;
         run.results.push({ identifier, outcome: 'already-disabled', message, login: account.login, accountId: account.id });

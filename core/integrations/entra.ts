@@ -48,8 +48,10 @@ const SELECT = 'id,userPrincipalName,mail,accountEnabled,otherMails';
 export function createEntraBackend(settings: EntraSettings, credentials: EntraCredentials, invokers: DirectoryInvokers, log: OperationLog, tokens: TokenCache, missingCredentials: readonly string[] = []): DirectoryBackend {
   const authority = (settings.authorityUrl || ENTRA_AUTHORITY).replace(/\/+$/, '');
   const graph = (settings.graphUrl || GRAPH_URL).replace(/\/+$/, '');
-  if (!settings.tenant.trim()) throw new DirectoryError('config', 'Entra ID: set the tenant (directory id or domain) in the directory config node');
-  const tokenUrl = `${authority}/${pathSegment(settings.tenant.trim())}/oauth2/v2.0/token`;
+  const tenant = settings.tenant.trim() || (invokers.reads.mode === 'dry-run' ? 'your-tenant' : '');
+  if (!tenant) throw new DirectoryError('config', 'Entra ID: set the tenant (directory id or domain) in the directory config node');
+  const tokenUrl = `${authority}/${pathSegment(tenant)}/oauth2/v2.0/token`;
+  if (!settings.clientId && invokers.reads.mode === 'live') throw new DirectoryError('config', 'Entra ID: set the client id (application id of the app registration) in the directory config node');
   const cacheKey = `${tokenUrl}|${settings.clientId}`;
   const missing = missingCredentials.length ? { missingCredentials } : {};
 

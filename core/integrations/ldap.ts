@@ -16,8 +16,10 @@ export interface LdapSettings {
   /** ldap://host:389 or ldaps://host:636. */
   url: string;
   bindDn: string;
-  /** Where accounts (and groups) are searched. */
+  /** Where accounts are searched. */
   baseDn: string;
+  /** Where groups are searched (protected groups); default the naming context (dc=…) of baseDn. */
+  groupBaseDn?: string;
   /** Search filter with {user}, e.g. (uid={user}) or (|(sAMAccountName={user})(userPrincipalName={user})). */
   filter: string;
   /** Instead of a search: the DN itself, e.g. uid={user},ou=people,dc=example,dc=org. */
@@ -54,6 +56,13 @@ export interface LdapRecord {
 }
 
 export const LOCKED_FOREVER = '000001010000Z';
+
+/** The trailing dc= components of a DN (ou=people,dc=example,dc=org → dc=example,dc=org). */
+export function namingContext(dn: string): string {
+  const parts = dn.split(/,(?=\s*dc=)/i);
+  const i = parts.findIndex((p) => /^\s*dc=/i.test(p));
+  return i < 0 ? dn : parts.slice(i).join(',').trim();
+}
 export const ACCOUNTDISABLE = 0x2;
 const USER_ATTRIBUTES = ['uid', 'cn', 'mail', 'userPrincipalName', 'sAMAccountName', 'memberOf', 'userAccountControl', 'pwdAccountLockedTime'];
 
@@ -229,7 +238,8 @@ export function createLdapBackend(settings: LdapSettings, credentials: LdapCrede
       const uid = account.names.find((n) => n === account.login) ?? account.login;
       const dn = escapeFilterValue(account.id);
       const filter = `(|(member=${dn})(uniqueMember=${dn})(memberUid=${escapeFilterValue(uid)}))`;
-      const groups = await search(settings.baseDn, 'sub', filter, ['cn']);
+      // Groups often live beside the people (ou=groups), not under them: search the whole naming context.
+      const groups = await search(settings.groupBaseDn || namingContext(settings.baseDn), 'sub', filter, ['cn']);
       return [...memberOf, ...groups.flatMap((g) => [g.dn, ...values(g, 'cn')])];
     },
 

@@ -37,8 +37,9 @@ const DISABLED = new Set(['SUSPENDED', 'DEPROVISIONED']);
 const VENDOR = 'Okta';
 
 export function createOktaBackend(settings: OktaSettings, credentials: OktaCredentials, invokers: DirectoryInvokers, log: OperationLog, missingCredentials: readonly string[] = []): DirectoryBackend {
-  const base = settings.baseUrl.replace(/\/+$/, '');
-  if (!/^https?:\/\//i.test(base)) throw new DirectoryError('config', `Okta: the org URL "${settings.baseUrl}" is not an http(s) URL (e.g. https://example.okta.com)`);
+  // A fully simulated dry-run may go without an org URL (it calls nothing); anything that calls may not.
+  const base = (settings.baseUrl || (invokers.reads.mode === 'dry-run' ? 'https://your-org.okta.com' : '')).replace(/\/+$/, '');
+  if (!/^https?:\/\//i.test(base)) throw new DirectoryError('config', `Okta: set the org URL (an http(s) URL such as https://example.okta.com) in the directory config node; "${settings.baseUrl}" is not one`);
 
   const call = (invoker: Invoker, operation: string, method: HttpMethod, path: string, simulated: SimulatedResponse | (() => SimulatedResponse), query?: Record<string, string>): Promise<InvokeResponse> =>
     sendCall(invoker, log, VENDOR, {

@@ -23,6 +23,7 @@ export interface DirectoryConfigDef extends NodeDef {
   ldapUrl?: string;
   bindDn?: string;
   baseDn?: string;
+  groupBaseDn?: string;
   filter?: string;
   dnTemplate?: string;
   ldapFlavor?: string;
@@ -61,14 +62,14 @@ export function directorySettings(config: DirectoryConfigDef): DirectorySettings
   const kind = (KINDS as readonly string[]).includes(config.kind ?? '') ? (config.kind as DirectoryKind) : 'okta';
   const timeoutMs = num(config.timeout, 15, 0.1) * 1000;
   switch (kind) {
-    case 'okta': return { kind, okta: { baseUrl: text(config.oktaUrl) || 'https://example.okta.com', matchBy: config.oktaMatch === 'email' ? 'email' : 'login' } };
-    case 'entra': return { kind, entra: { tenant: text(config.tenant) || 'organizations', clientId: text(config.clientId), authorityUrl: text(config.authorityUrl), graphUrl: text(config.graphUrl), matchBy: config.entraMatch === 'mail' ? 'mail' : 'upn' } };
+    case 'okta': return { kind, okta: { baseUrl: text(config.oktaUrl), matchBy: config.oktaMatch === 'email' ? 'email' : 'login' } };
+    case 'entra': return { kind, entra: { tenant: text(config.tenant), clientId: text(config.clientId), authorityUrl: text(config.authorityUrl), graphUrl: text(config.graphUrl), matchBy: config.entraMatch === 'mail' ? 'mail' : 'upn' } };
     case 'google': return { kind, google: { adminEmail: text(config.adminEmail), apiUrl: text(config.googleApiUrl), tokenUrl: text(config.googleTokenUrl) } };
     case 'ldap': {
       const flavor: LdapFlavor = config.ldapFlavor === 'ad' || config.ldapFlavor === 'attribute' ? config.ldapFlavor : 'openldap';
       return {
         kind, ldap: {
-          url: text(config.ldapUrl), bindDn: text(config.bindDn), baseDn: text(config.baseDn), filter: text(config.filter) || '(uid={user})',
+          url: text(config.ldapUrl), bindDn: text(config.bindDn), baseDn: text(config.baseDn), ...(text(config.groupBaseDn) ? { groupBaseDn: text(config.groupBaseDn) } : {}), filter: text(config.filter) || '(uid={user})',
           ...(text(config.dnTemplate) ? { dnTemplate: text(config.dnTemplate) } : {}), flavor,
           ...(flavor === 'attribute' ? { attribute: text(config.attribute), disabledValue: config.disabledValue ?? '' } : {}),
           startTls: config.startTls === true, ...(text(config.ca) ? { ca: text(config.ca) } : {}), rejectUnauthorized: config.rejectUnauthorized !== false, timeoutMs,

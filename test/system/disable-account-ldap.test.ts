@@ -123,7 +123,7 @@ describe('disable-account against a real OpenLDAP slapd', function () {
 
   function directory(overrides: Record<string, unknown> = {}): FlowNode {
     return {
-      id: 'dir', type: 'ir-directory', name: 'corp LDAP', mode: 'live', kind: 'ldap', ldapUrl: slapd.url, bindDn: ROOT_DN, baseDn: SUFFIX,
+      id: 'dir', type: 'ir-directory', name: 'corp LDAP', mode: 'live', kind: 'ldap', ldapUrl: slapd.url, bindDn: ROOT_DN, baseDn: PEOPLE,
       filter: '(|(uid={user})(mail={user}))', ldapFlavor: 'openldap', protectedAccounts: 'group:admins\nbreakglass*', timeout: 5, ...overrides,
     };
   }

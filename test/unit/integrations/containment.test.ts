@@ -5,6 +5,7 @@ import { approvalOf, identifiersFrom, matchAny, parseProtectedList } from '../..
 import { escapeDnValue, escapeFilterValue, fillDn, fillFilter, globToRegExp, odataString, oktaSearchString, pathSegment } from '../../../core/containment/escape';
 import { TokenCache } from '../../../core/integrations/directory-http';
 import { parseServiceAccountKey, serviceAccountJwt } from '../../../core/integrations/google-workspace';
+import { namingContext } from '../../../core/integrations/ldap';
 import { observable, incident } from '../../helpers/fixtures';
 
 /** Reads an RFC 4515 escaped value back, refusing any unescaped special. */
@@ -43,6 +44,12 @@ describe('containment: escaping and safety rules', () => {
       const escaped = escapeDnValue(value);
       assert.equal(escaped.replace(/\\./g, '').match(/[,+;=<>"]/), null);
     }));
+  });
+
+  it('protected groups are searched in the naming context of the base DN', () => {
+    assert.equal(namingContext('ou=people,dc=example,dc=org'), 'dc=example,dc=org');
+    assert.equal(namingContext('OU=Staff,OU=Corp,DC=corp,DC=example,DC=com'), 'DC=corp,DC=example,DC=com');
+    assert.equal(namingContext('o=example'), 'o=example');
   });
 
   it('URL path segments: percent-encoded, dot segments refused', () => {
