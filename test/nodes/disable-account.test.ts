@@ -118,6 +118,17 @@ describe('disable-account node', () => {
       assert.equal(okta.users.get('00u2bob')!.status, 'ACTIVE');
     });
 
+    it('a dry-run rehearsal neither blocks nor uses up the live run', async () => {
+      await helper.load(ALL_NODES, flow(dir({ mode: 'dry-run' }), { maxAccounts: 1 }), creds());
+      const rehearsal = await send(withUsers(['alice@example.org']));
+      assert.deepEqual(results(rehearsal), [['alice@example.org', 'would-disable']]);
+      await helper.unload();
+      await helper.load(ALL_NODES, flow(dir(), { maxAccounts: 1 }), creds());
+      const live = await send(rehearsal.incident);
+      assert.deepEqual(results(live), [['alice@example.org', 'disabled']]);
+      assert.deepEqual(live.incident.accounts!.map((r) => [r.accountId, r.dryRun === true]), [['00u1alice', true], ['00u1alice', false]]);
+    });
+
     it('re-running is idempotent: the account this incident disabled is reported, nothing sent twice', async () => {
       await helper.load(ALL_NODES, flow(dir()), creds());
       const first = await send(withUsers(['alice@example.org']));

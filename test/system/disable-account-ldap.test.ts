@@ -345,4 +345,28 @@ describe('disable-account against a real OpenLDAP slapd', function () {
     assert.deepEqual(got.accounts.map((a) => a.code), ['config']);
     assert.equal(await canBind(slapd.url, 'bob'), true);
   });
+
+  it('another directory: a configured attribute change, undone to its previous values', async () => {
+    const dir = { ldapFlavor: 'attribute', attribute: 'employeeType', disabledValue: 'disabled', dnTemplate: `uid={user},${PEOPLE}` };
+    await single({}, dir);
+    const got = await run(['bob']);
+    assert.deepEqual(got.accounts.map((a) => a.outcome), ['disabled']);
+    assert.equal(got.incident.accounts![0]!.method, 'ldap.attribute.employeeType');
+    assert.deepEqual(got.incident.accounts![0]!.previous, { attribute: 'employeeType', values: [], memberOf: [] });
+    const read = async (): Promise<string[]> => {
+      const c = new Client({ url: slapd.url, timeout: 5000 });
+      await c.bind(ROOT_DN, ROOT_PW);
+      const { searchEntries } = await c.search(`uid=bob,${PEOPLE}`, { scope: 'base', attributes: ['employeeType'] });
+      await c.unbind();
+      const v = searchEntries[0]!.employeeType;
+      return (v === undefined ? [] : Array.isArray(v) ? v : [v]).map(String);
+    };
+    assert.deepEqual(await read(), ['disabled']);
+    await helper.unload();
+    await single({ action: 'restore' }, dir);
+    const out = nextMessage<OutMsg>(helper.getNode('out'), 15_000);
+    helper.getNode('disable').receive({ incident: got.incident } as never);
+    assert.deepEqual((await out).accounts.map((a) => a.outcome), ['restored']);
+    assert.deepEqual(await read(), []);
+  });
 });
