@@ -1,7 +1,7 @@
 // What the three HTTP directories (Okta, Entra ID, Google Workspace) share: one way to send a
 // call through the invoker (and so the HTTP policy), log it for the timeline, and turn a
 // vendor's error answer into a DirectoryError that says what to do.
-import { HttpClientError, RateLimitedError } from '../http/errors';
+import { HttpClientError } from '../http/errors';
 import { DirectoryError, type DirectoryErrorCode } from '../containment/types';
 import type { CallRecord, IntegrationCall, InvokeResponse, Invoker } from './dry-run';
 
@@ -66,10 +66,6 @@ export function vendorError(vendor: string, res: InvokeResponse, info: VendorErr
   };
   const retryAfter = res.headers['retry-after'] ? ` (retry after ${res.headers['retry-after']} s)` : '';
   return new DirectoryError(mapped, `${what} failed: ${said}; ${hint[mapped]}${mapped === 'rate-limited' ? retryAfter : ''}`);
-}
-
-export function isRateLimited(err: unknown): boolean {
-  return err instanceof RateLimitedError;
 }
 
 /** Cached access tokens (Entra ID, Google), kept until shortly before they expire. */

@@ -146,8 +146,10 @@ export function createLdapBackend(settings: LdapSettings, credentials: LdapCrede
       return searchEntries;
     } catch (err) {
       if (err instanceof SizeLimitExceededError) {
-        record({ operation: 'ldap.search', outcome: 'ok', base, scope, filter, entries: sizeLimit ?? 2 });
-        return new Array<Entry>(sizeLimit ?? 2).fill({ dn: '' });
+        // More entries than asked for: the value is ambiguous, and nothing is touched.
+        const mapped = new DirectoryError('ambiguous', `LDAP: more than ${sizeLimit ?? 'the server\'s limit of'} entries match ${filter} under ${base}: none disabled`, { cause: err });
+        record({ operation: 'ldap.search', outcome: 'error', base, scope, filter, error: mapped.message });
+        throw mapped;
       }
       const mapped = ldapError(err, server, `searching ${base} for ${filter}`);
       record({ operation: 'ldap.search', outcome: 'error', base, scope, filter, error: mapped.message });
