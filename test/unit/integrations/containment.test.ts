@@ -6,6 +6,8 @@ import { escapeDnValue, escapeFilterValue, fillDn, fillFilter, globToRegExp, oda
 import { TokenCache } from '../../../core/integrations/directory-http';
 import { parseServiceAccountKey, serviceAccountJwt } from '../../../core/integrations/google-workspace';
 import { namingContext } from '../../../core/integrations/ldap';
+import { buildReport } from '../../../core/report/report';
+import type { AccountRecord } from '../../../core/model/types';
 import { observable, incident } from '../../helpers/fixtures';
 
 /** Reads an RFC 4515 escaped value back, refusing any unescaped special. */
@@ -113,5 +115,16 @@ describe('containment: escaping and safety rules', () => {
     assert.deepEqual(JSON.parse(Buffer.from(h!, 'base64url').toString()), { alg: 'RS256', typ: 'JWT' });
     assert.deepEqual(JSON.parse(Buffer.from(c!, 'base64url').toString()), { iss: 'sa@p.iam.gserviceaccount.com', sub: 'admin@example.com', scope: 's1 s2', aud: 'https://oauth2.googleapis.com/token', iat: 1796292000, exp: 1796295600 });
     assert.throws(() => parseServiceAccountKey('{"private_key": "x"'), (err: Error) => /not JSON/.test(err.message) && !err.message.includes('private_key'));
+  });
+
+  it('the post-incident report lists the accounts, and which are still disabled', () => {
+    const rec: AccountRecord = {
+      directory: { id: 'd', name: 'corp LDAP', kind: 'ldap' }, identifier: 'alice', accountId: 'uid=alice,dc=example,dc=org', login: 'alice', state: 'disabled',
+      method: 'ldap.ppolicy.pwdAccountLockedTime', reversible: true, previous: {}, irreversible: [], disabledAt: '2026-03-01T10:10:00.000Z', node: { type: 'ir-disable-account', id: 'n' },
+    };
+    const restored: AccountRecord = { ...rec, login: 'bob', state: 'restored', restoredAt: '2026-03-02T09:00:00.000Z', irreversible: ['revoke-sessions'] };
+    const report = buildReport(incident({ accounts: [rec, restored, { ...rec, login: 'carol', dryRun: true }] }), undefined);
+    assert.match(report.markdown, /## Accounts\n\n- alice \(corp LDAP, ldap\.ppolicy\.pwdAccountLockedTime\): disabled since 2026-03-01T10:10:00\.000Z, \*\*not restored\*\*\n- bob .*restored 2026-03-02T09:00:00\.000Z; cannot be undone: revoke-sessions\n- carol .*dry-run only/);
+    assert.equal((report.json.accounts as unknown[]).length, 3);
   });
 });
