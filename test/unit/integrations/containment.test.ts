@@ -7,7 +7,8 @@ import { TokenCache } from '../../../core/integrations/directory-http';
 import { parseServiceAccountKey, serviceAccountJwt } from '../../../core/integrations/google-workspace';
 import { namingContext } from '../../../core/integrations/ldap';
 import { buildReport } from '../../../core/report/report';
-import type { AccountRecord } from '../../../core/model/types';
+import { DIRECTORY_KINDS, type AccountRecord } from '../../../core/model/types';
+import { incidentErrors, incidentSchema } from '../../../core/model/validate';
 import { observable, incident } from '../../helpers/fixtures';
 
 /** Reads an RFC 4515 escaped value back, refusing any unescaped special. */
@@ -126,5 +127,8 @@ describe('containment: escaping and safety rules', () => {
     const report = buildReport(incident({ accounts: [rec, restored, { ...rec, login: 'carol', dryRun: true }] }), undefined);
     assert.match(report.markdown, /## Accounts\n\n- alice \(corp LDAP, ldap\.ppolicy\.pwdAccountLockedTime\): disabled since 2026-03-01T10:10:00\.000Z, \*\*not restored\*\*\n- bob .*restored 2026-03-02T09:00:00\.000Z; cannot be undone: revoke-sessions\n- carol .*dry-run only/);
     assert.equal((report.json.accounts as unknown[]).length, 3);
+    assert.deepEqual(incidentErrors(incident({ accounts: [rec, restored] })), []);
+    assert.equal(incidentErrors(incident({ accounts: [{ ...rec, state: 'gone' as 'disabled' }] })).length, 1);
+    assert.deepEqual(incidentSchema.properties.accounts.items.properties.directory.properties.kind.enum, [...DIRECTORY_KINDS]);
   });
 });
