@@ -165,8 +165,39 @@ export interface Incident {
   report?: IncidentReport;
   /** The log events log-fetch found around the incident (its latest search). */
   logs?: IncidentLogs;
+  /** Accounts disable-account disabled for this incident, with what restore puts back. */
+  accounts?: AccountRecord[];
   /** The user's own data; the only place for properties the schema does not name. */
   custom?: Record<string, unknown>;
+}
+
+export const DIRECTORY_KINDS = ['okta', 'entra', 'google', 'ldap'] as const;
+export type DirectoryKind = (typeof DIRECTORY_KINDS)[number];
+
+/** One account a disable-account node disabled (or, dry-run, would have disabled). */
+export interface AccountRecord {
+  /** The ir-directory config node. */
+  directory: { id: string; name?: string; kind: DirectoryKind };
+  /** What the incident named: the user observable's value or the typed input. */
+  identifier: string;
+  /** The directory's own id: Okta user id, Graph object id, Google user id, LDAP DN. */
+  accountId: string;
+  login: string;
+  /** disabled by this incident; restored once restore re-enabled it. */
+  state: 'disabled' | 'restored';
+  /** Recorded in dry-run: nothing was changed. */
+  dryRun?: boolean;
+  /** How it was disabled, e.g. okta.suspend, entra.accountEnabled, ldap.ppolicy. */
+  method: string;
+  /** false when the disabling itself cannot be undone (Okta deactivate). */
+  reversible?: boolean;
+  /** The account's state before the incident changed it: what restore puts back. */
+  previous: Record<string, unknown>;
+  /** Steps taken that restore cannot undo (sessions revoked, password expired, deactivated). */
+  irreversible: string[];
+  disabledAt: string;
+  restoredAt?: string;
+  node: NodeRef;
 }
 
 export interface IncidentReport {

@@ -84,6 +84,7 @@ export function buildReport(incident: Incident, framework: FrameworkDefinition |
     phases,
     actions: actions.map((e) => ({ at: e.at, node: e.node, action: e.action, outcome: e.outcome, summary: e.summary, dryRun: e.outcome === 'dry-run' })),
     approvals: incident.holds.map((h) => ({ phase: h.phase, state: h.state, decidedBy: h.decidedBy ?? null, decidedAt: h.decidedAt ?? null, reason: h.reason ?? null })),
+    accounts: (incident.accounts ?? []).map((a) => ({ login: a.login, directory: a.directory.name ?? a.directory.kind, state: a.state, dryRun: a.dryRun === true, disabledAt: a.disabledAt, restoredAt: a.restoredAt ?? null, irreversible: a.irreversible })),
     observables,
     timeline: incident.timeline,
     lessonsLearned: LESSONS_LEARNED_QUESTIONS,
@@ -118,6 +119,14 @@ export function buildReport(incident: Incident, framework: FrameworkDefinition |
     lines.push('', '## Approvals', '');
     for (const h of incident.holds) {
       lines.push(`- ${cell(phaseLabel(framework, h.phase))}: ${h.state}${h.decidedBy ? ` by ${cell(h.decidedBy)}` : ''}${h.decidedAt ? ` at ${h.decidedAt}` : ''}${h.reason ? ` — "${cell(h.reason)}"` : ''}`);
+    }
+  }
+  if (incident.accounts?.length) {
+    // Accounts still disabled are open work for recovery.
+    lines.push('', '## Accounts', '');
+    for (const a of incident.accounts) {
+      const state = a.dryRun ? 'dry-run only, nothing was disabled' : a.state === 'restored' ? `disabled ${a.disabledAt}, restored ${a.restoredAt ?? ''}` : `disabled since ${a.disabledAt}, **not restored**`;
+      lines.push(`- ${cell(a.login)} (${cell(a.directory.name ?? a.directory.kind)}, ${a.method}): ${state}${a.irreversible.length ? `; cannot be undone: ${a.irreversible.join(', ')}` : ''}`);
     }
   }
   lines.push('', '## Observables', '');

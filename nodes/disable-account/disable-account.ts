@@ -1,7 +1,106 @@
-import type { NodeAPI } from 'node-red';
-import { registerSkippedStep } from '../common/skipped-step';
+import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
+import { applyRun, disableAccounts, identifiersFrom, restoreAccounts, runError, type DisablePolicy, type RunResult } from '../../core/containment/contain';
+import { DIRECTORY_LABELS, type OpenDirectory } from '../../core/containment/directory';
+import { SerialQueue } from '../../core/integrations/serial-queue';
+import { setStatus } from '../../core/model/incident';
+import { appendTimeline } from '../../core/model/timeline';
+import type { NodeRef } from '../../core/model/types';
+import { incidentOf, nodeRef, onInput, shortText, useStore } from '../common/node';
+import type { DirectoryConfigNode } from '../directory/settings';
 
-// Placeholder until the disable-account integration lands: keeps the flow's wiring and records the skip.
+interface DisableAccountDef extends NodeDef {
+  store: string;
+  directory: string;
+  /** disable | restore */
+  action?: string;
+  /** observables | typed */
+  source?: string;
+  /** Observable types that name accounts, comma-separated (default user). */
+  observableTypes?: string;
+  /** Only observables with one of these roles (comma-separated); empty: any role. */
+  roles?: string;
+  /** Typed input (source typed): a user name or an array of them. */
+  user?: string;
+  userType?: string;
+  requireApproval?: boolean;
+  maxAccounts?: string | number;
+  /** Irreversible steps chosen, comma-separated ids (all off by default). */
+  steps?: string;
+}
+
+const list = (text: string | undefined): string[] => (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+
+// Glue: picks the accounts (observables or a typed input), runs the safety model and the
+// directory backend (core/containment), applies the result to the store's latest incident.
 export = function (RED: NodeAPI): void {
-  registerSkippedStep(RED, 'ir-disable-account', 'disable-account', 'Account containment');
+  function DisableAccount(this: Node, config: DisableAccountDef): void {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    const { store } = useStore(RED, node, config.store);
+    const directory = config.directory ? (RED.nodes.getNode(config.directory) as DirectoryConfigNode | null) : null;
+    const queue = new SerialQueue();
+    const restore = config.action === 'restore';
+    const policy: Omit<DisablePolicy, 'protected'> = {
+      requireApproval: config.requireApproval !== false,
+      maxAccounts: Number.isFinite(Number(config.maxAccounts)) && config.maxAccounts !== '' && config.maxAccounts !== undefined ? Math.max(0, Math.floor(Number(config.maxAccounts))) : 3,
+      steps: list(config.steps),
+    };
+    const types = list(config.observableTypes).length ? list(config.observableTypes) : ['user'];
+    const roles = list(config.roles);
+    node.status(directory ? { fill: 'grey', shape: 'dot', text: `${directory.mode}: ${restore ? 'restore' : 'disable'}` } : { fill: 'red', shape: 'ring', text: 'no directory config' });
+
+    const typedUsers = (msg: NodeMessage): string[] => {
+      const value: unknown = RED.util.evaluateNodeProperty(config.user ?? '', config.userType ?? 'msg', node, msg);
+      const values = Array.isArray(value) ? value : value === undefined || value === null || value === '' ? [] : [value];
+      return values.map((v) => String(v).trim()).filter(Boolean);
+    };
+
+    onInput(node, async (msg, send) => {
+      const given = incidentOf(msg);
+      await queue.run(async () => {
+        if (!directory) throw new Error('disable-account: choose a directory config node (ir-directory)');
+        // The store is authoritative for approvals and for what this incident already disabled.
+        const stored = (await store.get(given.id)) ?? given;
+        const me: NodeRef = nodeRef(node);
+        const log: unknown[] = [];
+        const dir = { id: directory.id, ...(directory.name ? { name: directory.name } : {}), kind: directory.kind };
+        const ctx = { directory: dir, node: me, dryRun: directory.mode === 'dry-run', log };
+        let run: RunResult;
+        let opened: OpenDirectory | undefined;
+        try {
+          opened = directory.open(log);
+          run = restore ? await restoreAccounts(opened.backend, stored, ctx)
+            // Observables from the newer of message and store; approvals and records from the store.
+            : await disableAccounts(opened.backend, stored, config.source === 'typed' ? typedUsers(msg) : identifiersFrom((stored.revision > given.revision ? stored : given).observables, types, roles), { ...policy, protected: directory.protectedList }, ctx);
+        } catch (err) {
+          // A configuration error (missing credentials, bad URL): nothing was touched.
+          const error = err instanceof Error ? err : new Error(String(err));
+          msg.incident = await store.update(given.id, (inc) => {
+            appendTimeline(inc, { node: me, action: restore ? 'restore-account' : 'disable-account', outcome: 'error', summary: `${DIRECTORY_LABELS[directory.kind]}: ${error.message}`, details: { directory: dir, mode: directory.mode } });
+          }, stored);
+          send(msg);
+          throw error;
+        } finally {
+          await opened?.backend.close();
+        }
+        const missing = opened.missing.length ? { missingCredentials: opened.missing } : {};
+        const contained = !restore && directory.mode === 'live' && run.results.some((r) => r.outcome === 'disabled');
+        msg.incident = await store.update(given.id, (inc) => {
+          applyRun(inc, run, (i, e) => appendTimeline(i, { ...e, details: { ...e.details, ...missing } }));
+          // A containment that really ran makes the incident contained.
+          if (contained && (inc.status === 'open' || inc.status === 'acknowledged')) setStatus(inc, 'contained');
+        }, stored);
+        (msg as { accounts?: unknown }).accounts = run.results;
+        const error = runError(run);
+        const count = (outcome: string): number => run.results.filter((r) => r.outcome === outcome).length;
+        const done = restore ? count('restored') + count('would-restore') : count('disabled') + count('would-disable');
+        const refused = count('refused');
+        const text = `${directory.mode === 'dry-run' ? 'dry-run: ' : ''}${restore ? 'restored' : 'disabled'} ${done}${refused ? `, refused ${refused}` : ''}${error ? `, failed ${count('failed')}` : ''}`;
+        node.status({ fill: error ? 'red' : refused ? 'yellow' : 'green', shape: 'dot', text: shortText(text) });
+        send(msg); // the playbook goes on; failures are in the timeline and catchable
+        if (error) throw error;
+      });
+    });
+  }
+  RED.nodes.registerType('ir-disable-account', DisableAccount);
 };

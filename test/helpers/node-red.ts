@@ -20,7 +20,7 @@ export function ourNode(name: string): NodeModule {
 }
 
 export const ALL_NODES = [
-  'incident-store', 'slack-config', 'pagerduty-config', 'jira-config', 'alert-in', 'phase-gate', 'ip-lookup', 'log-fetch', 'slack-notify', 'pagerduty-page', 'jira-ticket', 'disable-account', 'log-source', 'ip-lookup-config', 'domain-lookup-config', 'domain-lookup',
+  'incident-store', 'slack-config', 'pagerduty-config', 'jira-config', 'alert-in', 'phase-gate', 'ip-lookup', 'log-fetch', 'slack-notify', 'pagerduty-page', 'jira-ticket', 'disable-account', 'log-source', 'ip-lookup-config', 'domain-lookup-config', 'domain-lookup', 'directory',
 ].map(ourNode);
 
 /** A core node of the runtime under test, e.g. coreNode('network/21-httpin.js'). */
