@@ -95,6 +95,7 @@ function steps(incident: Incident): string[] {
 function expectedActions(type: string): string[] {
   if (type === 'ir-alert-in') return ['incident-opened'];
   if (type === 'ir-phase-gate') return ['phase-entered', 'approval-requested', 'approval-granted', 'report-attached', 'incident-closed'];
+  if (type === 'ir-disable-account') return ['disable-account', 'restore-account'];
   return [type.slice('ir-'.length)];
 }
 
