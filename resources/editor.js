@@ -23,7 +23,10 @@
       var list = typeof required === 'function' ? required : function () { return required; };
       function update() {
         var live = $('#node-config-input-mode').val() === 'live';
-        var missing = live ? list().filter(function (r) { return !filled(node, r.name); }) : [];
+        // An item is {name, label}, or {anyOf: [names], label} when one of several will do.
+        var missing = live ? list().filter(function (r) {
+          return !(r.anyOf || [r.name]).some(function (name) { return filled(node, name); });
+        }) : [];
         var el = $(tip);
         if (!missing.length) {
           el.hide().empty();
@@ -31,10 +34,8 @@
         }
         el.empty().append($('<span>').text('Live mode needs ' + missing.map(function (r) { return r.label; }).join(', ') + ' (missing): every call would fail.')).show();
       }
-      var names = list().map(function (r) { return '#node-config-input-' + r.name; });
-      $(['#node-config-input-mode'].concat(names).join(', ')).on('change keyup input', update);
-      // Fields that appear with another choice (backend, auth type) change the list.
-      $('.red-ui-tray-body select, .red-ui-tray-body input[type=radio]').on('change', update);
+      // Any field may change the list (a backend, a provider switched on) or fill an item.
+      $('.red-ui-tray-body').find('input, select, textarea').on('change keyup input', update);
       update();
       return update;
     }

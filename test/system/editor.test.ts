@@ -104,7 +104,7 @@ describe('npm start, the editor and persistence (Node-RED CLI + Chromium)', () =
     await page.selectOption('#node-config-input-mode', 'live');
     await page.check('#node-config-input-virustotal');
     await hint.waitFor({ state: 'visible' });
-    assert.match(await hint.textContent() ?? '', /VirusTotal API key/);
+    assert.match(await hint.textContent() ?? '', /VirusTotal key/);
     await page.fill('#node-config-input-virustotalKey', 'a-key');
     await hint.waitFor({ state: 'hidden' });
     if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, 'domain-lookup-config-dialog.png') });
