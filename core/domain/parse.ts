@@ -121,6 +121,15 @@ export interface ParsedUrl {
 }
 
 /** Take a URL apart; throws InvalidUrlError (not a URL, no host, bad host name). */
+/** Percent-decoding that keeps a malformed escape (`%@`) as written instead of throwing. */
+function decodeLoosely(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 export function parseUrl(input: string): ParsedUrl {
   const raw = refang(input.trim());
   if (!raw) throw new InvalidUrlError(input, 'empty');
@@ -140,7 +149,7 @@ export function parseUrl(input: string): ParsedUrl {
   if (url.port) out.port = Number(url.port);
   if (url.search.length > 1) out.query = url.search.slice(1);
   if (url.hash.length > 1) out.fragment = url.hash.slice(1);
-  if (url.username || url.password) out.userinfo = decodeURIComponent(url.username) + (url.password ? ':…' : '');
+  if (url.username || url.password) out.userinfo = decodeLoosely(url.username) + (url.password ? ':…' : '');
   if (!hasScheme) out.schemeAssumed = true;
   // The WHATWG parser already turned 0x7f.1, 2130706433 and [::1] into canonical addresses.
   if (parseIp(bare)) out.ip = classify(bare);

@@ -31,7 +31,9 @@ describe('domain: properties', () => {
   });
 
   it('our domains and anything under them are never look-alikes', () => {
-    fc.assert(fc.property(fc.array(label, { maxLength: 4 }), fc.constantFrom('example.com', 'example.co.uk'), (subs, own) => {
+    // Labels with "--" in 3rd-4th place are reserved (xn-- is punycode, and "xn--a" is refused as invalid).
+    const ordinary = label.filter((l) => !/^..--/.test(l));
+    fc.assert(fc.property(fc.array(ordinary, { maxLength: 4 }), fc.constantFrom('example.com', 'example.co.uk'), (subs, own) => {
       const r = checkLookalike(parseDomain([...subs, own].join('.')), OWN);
       assert.equal(r.ownDomain, own);
       assert.deepEqual(r.matches, []);
