@@ -2,7 +2,7 @@
 // is replaced, and bearer/basic credentials inside strings are masked.
 
 const SECRET_KEY = /(pass(word|wd)?|secret|token|api[-_]?key|authorization|auth[-_]?header|cookie|credential|private[-_]?key|routing[-_]?key|signature)/i;
-const INLINE_SECRET = /\b(Bearer|Basic|SSWS|Splunk)\s+[A-Za-z0-9._~+/=-]{6,}/g;
+const INLINE_SECRET = /\b(Bearer|Basic|SSWS|Splunk)\s+([A-Za-z0-9._~+/=-]{6,})/g;
 
 export const REDACTED = '[redacted]';
 
@@ -14,8 +14,16 @@ export function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key) && !NOT_SECRET_KEY.test(key);
 }
 
+// "Bearer" and "SSWS" are always followed by a token. After "Splunk" or "Basic" a plain word
+// ("Splunk refused", "Basic authentication") is prose: a credential there has a digit or a
+// symbol, mixed case (base64), or is long.
+function looksLikeCredential(scheme: string, text: string): boolean {
+  return scheme === 'Bearer' || scheme === 'SSWS' || /[0-9._~+/=-]/.test(text) || /.[A-Z]/.test(text) && /[a-z]/.test(text) || text.length >= 24;
+}
+
 export function redactString(value: string): string {
-  return value.replace(INLINE_SECRET, (_m, scheme: string) => `${scheme} ${REDACTED}`);
+  return value.replace(INLINE_SECRET, (match: string, scheme: string, credential: string) =>
+    looksLikeCredential(scheme, credential) ? `${scheme} ${REDACTED}` : match);
 }
 
 export function redact<T>(value: T, depth = 0): T {

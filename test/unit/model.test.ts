@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { newId } from '../../core/model/id';
 import { joinAlert, mergeObservables, setStatus } from '../../core/model/incident';
-import { redact, REDACTED } from '../../core/model/redact';
+import { redact, redactText, REDACTED } from '../../core/model/redact';
 import { appendTimeline } from '../../core/model/timeline';
 import { alert, incident, observable } from '../helpers/fixtures';
 
@@ -97,5 +97,17 @@ describe('incident model', () => {
       assert.equal(uncontained.metrics.timeToContainMs, undefined, 'resolved without a containment');
       assert.equal(inc.status, 'closed');
     });
+  });
+});
+
+describe('inline credentials in text', () => {
+  it('masks what follows Bearer and SSWS always, and Basic/Splunk only when it looks like a credential, not prose', () => {
+    assert.equal(redactText('Authorization: Bearer supersecrettoken'), `Authorization: Bearer ${REDACTED}`);
+    assert.equal(redactText('SSWS abcdefghij'), `SSWS ${REDACTED}`);
+    assert.equal(redactText('Authorization: Basic dXNlcjpwYXNz'), `Authorization: Basic ${REDACTED}`);
+    assert.equal(redactText('Splunk 3f2a9c1e-7b44-4f0e-9d2a-000000000001'), `Splunk ${REDACTED}`);
+    // Words, not tokens: an error message stays readable.
+    assert.equal(redactText('Splunk refused the token (401)'), 'Splunk refused the token (401)');
+    assert.equal(redactText('Basic authentication is off'), 'Basic authentication is off');
   });
 });
