@@ -3,6 +3,7 @@
 // run inside store.update, possibly again after a revision conflict, so they depend only on
 // their arguments) and records who did what in the timeline.
 
+import { recordDecision } from '../approval/holds';
 import { getFramework } from '../frameworks';
 import { isDone, setStatus } from '../model/incident';
 import { appendTimeline } from '../model/timeline';
@@ -130,6 +131,8 @@ export function closeIncident(incident: Incident, resolution: unknown, reason: u
   const from = incident.status;
   setStatus(incident, 'closed', context.now);
   incident.resolution = resolution;
+  // Steps still waiting for a person are withdrawn: their links must not run them later.
+  for (const hold of incident.holds.filter((h) => h.state === 'pending')) recordDecision(hold, 'deny', user, 'withdrawn: the incident was closed', context.now);
   const as = resolution === 'false-positive' ? 'a false positive' : 'resolved';
   const entry = record(incident, context, 'closed', `${user} closed the incident as ${as}${why ? `: ${why}` : ''}`, { resolution, reason: why || null, from });
   refreshReport(incident, context);

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { newId } from '../model/id';
-import { severityRank } from '../model/incident';
+import { isDone, severityRank } from '../model/incident';
 import type { Hold, HoldToken, Incident, NodeRef, Severity } from '../model/types';
 
 export type ApprovalMode = 'never' | 'always' | 'severity';
@@ -77,7 +77,7 @@ export function createHold(incident: Incident, gate: NodeRef, phase: string, pol
 
 export type HoldCheck =
   | { ok: true; hold: Hold; approver?: string }
-  | { ok: false; status: 403 | 404 | 409 | 410; code: 'not-found' | 'forbidden' | 'decided' | 'expired' | 'not-approver'; message: string };
+  | { ok: false; status: 403 | 404 | 409 | 410; code: 'not-found' | 'forbidden' | 'decided' | 'expired' | 'not-approver' | 'incident-closed'; message: string };
 
 /**
  * Whether a decision may be made now: by a link's token (whose approver, if any, is who
@@ -107,6 +107,10 @@ export function checkLink(incident: Incident, holdId: string, decision: Decision
     approver = match.approver;
   }
   if (hold.state === 'expired') return { ok: false, status: 410, code: 'expired', message: `this approval expired at ${hold.expiresAt}` };
+  // A closed or resolved incident runs no more steps: an old link must not start containment.
+  if (hold.state === 'pending' && isDone(incident)) {
+    return { ok: false, status: 409, code: 'incident-closed', message: `the incident is ${incident.status}${incident.resolution ? ` (${incident.resolution})` : ''}: this step no longer runs` };
+  }
   if (hold.state !== 'pending') {
     return { ok: false, status: 409, code: 'decided', message: `already ${hold.state}${hold.decidedBy ? ` by ${hold.decidedBy}` : ''}${hold.decidedAt ? ` at ${hold.decidedAt}` : ''}` };
   }

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { HttpException, Version3Client, type Version3Models, type Version3Parameters } from 'jira.js';
 import { HttpClientError } from '../http/errors';
+import { redactText } from '../model/redact';
 import type { Incident, IncidentStatus, Severity, TimelineEntry } from '../model/types';
 import type { CallRecord, Invoker, SimulatedResponse } from './dry-run';
 import { createInvokerFetch } from './dry-run';
@@ -331,7 +332,10 @@ export function describeJiraErrorBody(body: unknown, during = ''): string {
 export function mapJiraError(err: unknown, during: string): JiraTicketError {
   if (err instanceof JiraTicketError) return err;
   const policy = policyError(err);
-  if (policy) return new JiraTicketError(`Jira ${during} failed: Jira unreachable (${policy.message})`, policy.code, true, undefined, { cause: err });
+  // jira.js's errors carry axios's request config, Authorization header included: never keep
+  // them as the cause (Node-RED logs and debug nodes print causes). The policy's own error
+  // is redacted and may stay.
+  if (policy) return new JiraTicketError(`Jira ${during} failed: Jira unreachable (${policy.message})`, policy.code, true, undefined, { cause: policy });
   if (err instanceof HttpException && typeof err.response === 'object' && typeof err.response.status === 'number') {
     const status = err.response.status as number;
     const detail = describeJiraErrorBody(err.response.data, during);
@@ -343,10 +347,10 @@ export function mapJiraError(err: unknown, during: string): JiraTicketError {
     else if (status === 429) message = `Jira rate limit: still limited after the retries (429); lower the rate in the Jira config node${said}`;
     else if (status >= 500) message = `Jira answered HTTP ${status} (Jira outage? retried without success)${said}`;
     else message = detail || `Jira answered HTTP ${status}`;
-    return new JiraTicketError(`Jira ${during} failed: ${message}`, `http_${status}`, status === 429 || status >= 500, status, { cause: err });
+    return new JiraTicketError(`Jira ${during} failed: ${message}`, `http_${status}`, status === 429 || status >= 500, status);
   }
-  const message = err instanceof Error ? err.message : String(err);
-  return new JiraTicketError(`Jira ${during} failed: ${message}`, 'unknown', false, undefined, { cause: err });
+  const message = redactText(err instanceof Error ? err.message : String(err));
+  return new JiraTicketError(`Jira ${during} failed: ${message}`, 'unknown', false);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { closeIncident } from '../../core/actions/analyst';
 import { checkDecision, createHold, needsApproval, type ApprovalPolicy } from '../../core/approval/holds';
 import { getFramework, getPhase } from '../../core/frameworks';
 import { applyDecision, applyExpiry, applyGate, applySlaCheck, type GateConfig } from '../../core/frameworks/gate';
@@ -43,6 +44,22 @@ describe('phase-gate logic: approvals, SLA and report', () => {
     assert.ok(!stored.includes(tokenOf(links.approve!)) && !stored.includes(tokenOf(links.deny!)), 'a token is stored');
     assert.deepEqual(hold.tokens.map((t) => t.decision), ['approve', 'deny']);
     assert.deepEqual(incidentErrors(inc), []);
+  });
+
+  it('an old link cannot run a step of a closed or resolved incident; closing withdraws what waits', () => {
+    const now = new Date('2026-03-01T10:00:00Z');
+    const inc = incident({ severity: 'high' });
+    const { hold, links } = createHold(inc, gate, 'containment-eradication-recovery', policy, 'https://nr.example.org/', now);
+    inc.status = 'resolved';
+    const refused = checkDecision(inc, hold.id, 'approve', tokenOf(links.approve!), 'mallory', now);
+    assert.deepEqual(refused.ok ? undefined : [refused.status, refused.code], [409, 'incident-closed']);
+    inc.status = 'open';
+    closeIncident(inc, 'false-positive', 'benign scanner', { user: 'alice', now });
+    assert.equal(hold.state, 'denied');
+    assert.equal(hold.decidedBy, 'alice');
+    assert.match(hold.reason ?? '', /withdrawn/);
+    const after = checkDecision(inc, hold.id, 'approve', tokenOf(links.approve!), 'mallory', now);
+    assert.equal(after.ok, false);
   });
 
   it('refuses forged, swapped, replayed and expired tokens; an approver link names its approver', () => {
