@@ -1,8 +1,9 @@
 // From the config node's stored fields to DomainLookupSettings, kept out of the node so it is
 // tested on its own.
-import { DOMAIN_PROVIDER_IDS, type DomainProviderId } from '../integrations/domain-provider';
+import { credentialsFromFields, limitsFromFields, listField, numberField, providersFromFields } from '../enrich/config';
+import { DOMAIN_PROVIDER_IDS } from '../integrations/domain-provider';
 import { parseMode } from '../integrations/mode';
-import type { DomainLookupCredentials, DomainLookupSettings, DomainProviderSettings } from './service';
+import type { DomainLookupCredentials, DomainLookupSettings } from './service';
 import { DEFAULT_NEWLY_REGISTERED_DAYS } from './verdict';
 
 export interface DomainLookupConfigFields {
@@ -24,44 +25,18 @@ export interface DomainLookupConfigFields {
   [key: string]: unknown;
 }
 
-function number(value: unknown, fallback: number, min: number): number {
-  const n = Number(value);
-  return value === '' || value === undefined || value === null || !Number.isFinite(n) || n < min ? fallback : n;
-}
-
-export function listOf(value: unknown): string[] {
-  return typeof value === 'string' ? value.split(/\r?\n|,/).map((s) => s.trim()).filter((s) => s && !s.startsWith('#')) : [];
-}
+/** One per line or comma-separated. */
+export const listOf = listField;
 
 export function domainSettingsFromConfig(fields: DomainLookupConfigFields, credentials: DomainLookupCredentials | undefined): DomainLookupSettings {
-  const providers: Partial<Record<DomainProviderId, DomainProviderSettings>> = {};
-  for (const id of DOMAIN_PROVIDER_IDS) {
-    const on = fields[id];
-    if (on !== true && on !== 'true') continue;
-    const s: DomainProviderSettings = {};
-    const url = fields[`${id}Url`];
-    if (typeof url === 'string' && url.trim()) s.url = url.trim();
-    const rate = Number(fields[`${id}Rate`]);
-    if (fields[`${id}Rate`] !== '' && Number.isFinite(rate) && rate > 0) s.rate = rate;
-    const conc = Number(fields[`${id}Concurrency`]);
-    if (fields[`${id}Concurrency`] !== '' && Number.isInteger(conc) && conc > 0) s.concurrency = conc;
-    if (id === 'dns') s.servers = listOf(fields.dnsServer);
-    providers[id] = s;
-  }
-  const creds: DomainLookupCredentials = {};
-  for (const k of ['virustotalKey', 'urlscanKey'] as const) {
-    const v = credentials?.[k];
-    if (typeof v === 'string' && v.trim()) creds[k] = v.trim();
-  }
+  const providers = providersFromFields(DOMAIN_PROVIDER_IDS, fields, { id: 'dns', serversField: 'dnsServer' });
+  const creds: DomainLookupCredentials = credentialsFromFields(credentials, ['virustotalKey', 'urlscanKey']);
   return {
     mode: parseMode(fields.mode),
     ownDomains: listOf(fields.ownDomains),
     providers,
     credentials: creds,
-    newlyRegisteredDays: number(fields.newlyRegistered, DEFAULT_NEWLY_REGISTERED_DAYS, 0),
-    cache: { maxEntries: number(fields.cacheSize, 10_000, 0), ttlMs: number(fields.cacheTtl, 24, 0) * 3600_000 },
-    timeoutMs: number(fields.timeout, 10, 0.1) * 1000,
-    deadlineMs: number(fields.deadline, 30, 0.1) * 1000,
-    retries: number(fields.retries, 2, 0),
+    newlyRegisteredDays: numberField(fields.newlyRegistered, DEFAULT_NEWLY_REGISTERED_DAYS, 0),
+    ...limitsFromFields(fields),
   };
 }

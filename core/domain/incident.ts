@@ -1,7 +1,8 @@
 // domain-lookup and the incident: which domain and URL observables to look up, and writing the
 // results back (verdict, reasons, enrichment per source) with one timeline entry summing up.
+import { failedProviders, providerStatuses, roleLeftOut, runOutcome, summaryTail, verdictCounts, writeObservable } from '../enrich/incident';
 import { appendTimeline } from '../model/timeline';
-import type { Incident, NodeRef, ObservableRole, Observable, TimelineOutcome } from '../model/types';
+import type { Incident, NodeRef, ObservableRole, Observable } from '../model/types';
 import type { DomainLookupRun, DomainReport, DomainTarget } from './service';
 
 export interface DomainSelectOptions {
@@ -25,8 +26,9 @@ export function selectDomainObservables(observables: readonly Observable[], opti
   for (const o of observables) {
     if (o.type !== 'domain' && o.type !== 'url') continue;
     if (!types.includes(o.type)) continue;
-    if (roles.length && !o.roles.some((r) => roles.includes(r))) {
-      out.skipped.push({ value: o.value, reason: `role ${o.roles.join('/') || 'none'} not in ${roles.join(', ')}` });
+    const leftOut = roleLeftOut(o, roles);
+    if (leftOut) {
+      out.skipped.push({ value: o.value, reason: leftOut });
       continue;
     }
     if (out.targets.length >= max) {
@@ -70,7 +72,7 @@ export function describeDomainReport(r: DomainReport): string {
   if (r.lookalike?.ownDomain) bits.push(`ours (${r.lookalike.ownDomain})`);
   const strong = r.reasons.filter((x) => /^(malicious|suspicious): /.test(x) && !/look-alike of our domain/.test(x)).map((x) => x.replace(/^\w+: /, ''));
   bits.push(...strong.slice(0, 2));
-  const failed = Object.entries(r.providers).filter(([, o]) => o?.status === 'error' || o?.status === 'timed-out').map(([id]) => id);
+  const failed = failedProviders(r);
   if (failed.length) bits.push(`no answer: ${failed.join(', ')}`);
   return `${name}: ${r.verdict}${bits.length ? ` (${bits.join('; ')})` : ''}${r.partial ? ' [partial]' : ''}`;
 }
@@ -91,25 +93,17 @@ export function applyDomainLookup(incident: Incident, run: DomainLookupRun, opti
     if (o.type !== 'domain' && o.type !== 'url') continue;
     const r = byKey.get(`${o.type}:${o.value}`);
     if (!r) continue;
-    o.verdict = r.verdict;
-    o.reasons = r.error ? [r.error] : r.reasons;
-    o.enrichment = { ...(o.enrichment ?? {}), ...enrichmentOf(r, at, run.mode) };
+    writeObservable(o, r, enrichmentOf(r, at, run.mode));
   }
-  const counts: Record<string, number> = {};
-  for (const r of run.reports) counts[r.verdict] = (counts[r.verdict] ?? 0) + 1;
-  const providerErrors = run.reports.flatMap((r) => Object.values(r.providers).filter((o) => o?.status === 'error').map((o) => (o as { error: string }).error));
   const inputErrors = run.reports.filter((r) => r.error).map((r) => r.error as string);
   const problems = options.problems ?? [];
-  const outcome: TimelineOutcome = problems.length ? 'error' : run.mode === 'dry-run' && run.calls.length ? 'dry-run' : 'ok';
+  const outcome = runOutcome(run.mode, run.calls.length, problems);
   const n = run.reports.length;
   const imitated = [...new Set(run.reports.flatMap((r) => (r.lookalike?.matches ?? []).map((m) => m.own)))];
   const summary = n === 0
     ? `Domain lookup: no domain or URL observables to look up${options.selection.skipped.length ? ` (${options.selection.skipped.length} left out)` : ''}`
-    : `Domain lookup of ${n} domain${n === 1 ? '' : 's'}/URL${n === 1 ? '' : 's'}: ${['malicious', 'suspicious', 'benign', 'unknown'].filter((v) => counts[v]).map((v) => `${counts[v]} ${v}`).join(', ')}`
-      + `${imitated.length ? `; imitates our ${imitated.join(', ')}` : ''}`
-      + `${run.partial ? ' (partial: deadline passed)' : ''}. ${run.reports.slice(0, 10).map(describeDomainReport).join('; ')}${n > 10 ? `; … ${n - 10} more` : ''}`
-      + `${problems.length ? `. Configuration problems: ${problems.join('; ')}` : ''}`
-      + `${providerErrors.length ? `. Provider errors: ${[...new Set(providerErrors)].slice(0, 3).join('; ')}` : ''}`;
+    : `Domain lookup of ${n} domain${n === 1 ? '' : 's'}/URL${n === 1 ? '' : 's'}: ${verdictCounts(run.reports)}`
+      + `${imitated.length ? `; imitates our ${imitated.join(', ')}` : ''}${summaryTail(run.reports, describeDomainReport, run.partial, problems)}`;
   appendTimeline(incident, {
     node: options.node, action: 'domain-lookup', outcome, summary,
     details: {
@@ -122,7 +116,7 @@ export function applyDomainLookup(incident: Incident, run: DomainLookupRun, opti
         ...(r.url?.ip ? { ip: r.url.ip.address, category: r.url.ip.category } : {}),
         ...(r.lookalike?.matches.length ? { imitates: [...new Set(r.lookalike.matches.map((m) => m.own))] } : {}),
         ...(r.error ? { error: r.error } : {}),
-        providers: Object.fromEntries(Object.entries(r.providers).map(([id, o]) => [id, o?.status])),
+        providers: providerStatuses(r),
       })),
       ...(inputErrors.length ? { invalid: inputErrors.length } : {}),
       ...(options.selection.skipped.length ? { skipped: options.selection.skipped.slice(0, 50) } : {}),

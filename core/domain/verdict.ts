@@ -1,7 +1,7 @@
 // One verdict per domain or URL from every signal, with the reasons in words, by the ip-lookup
 // rule: the strongest signal wins (malicious > suspicious > benign > unknown). A look-alike of
 // an own domain is suspicious and names the domain it imitates.
-import type { ProviderOutcome } from '../ip/verdict';
+import type { ProviderOutcome } from '../enrich/engine';
 import { DEFAULT_THRESHOLDS } from '../ip/verdict';
 import type { RdapDomain } from '../integrations/rdap-domain';
 import type { UrlscanData } from '../integrations/urlscan';

@@ -1,7 +1,8 @@
 // Where a domain points: A, AAAA, MX, NS, TXT and CNAME through node:dns's Resolver (c-ares),
 // at a resolver address of the user's choice (the internal DNS sees split-horizon names).
 // NXDOMAIN is a result ("does not exist"), and so is "no records of this type".
-import { Resolver } from 'node:dns/promises';
+import type { Resolver } from 'node:dns/promises';
+import { cancelOnAbort, createResolver, type ResolverOptions } from '../enrich/dns';
 import type { ProviderAnswer } from './domain-provider';
 import { DomainProviderError } from './domain-provider';
 
@@ -20,26 +21,10 @@ export interface DnsRecords {
   failed?: Partial<Record<DnsRecordType, string>>;
 }
 
-export interface DnsResolverOptions {
-  /** "127.0.0.1", "10.0.0.53:5353", "[::1]:53"; empty: the system's. */
-  servers?: readonly string[];
-  /** Per try, ms. Default 3000. */
-  timeoutMs?: number;
-  /** Tries per server. Default 2. */
-  tries?: number;
-}
+export type DnsResolverOptions = ResolverOptions;
 
 export function createDnsResolver(options: DnsResolverOptions = {}): Resolver {
-  const resolver = new Resolver({ timeout: options.timeoutMs ?? 3000, tries: options.tries ?? 2 });
-  const servers = (options.servers ?? []).map((s) => s.trim()).filter(Boolean);
-  if (servers.length) {
-    try {
-      resolver.setServers(servers);
-    } catch (err) {
-      throw new DomainProviderError('dns', 'bad-request', `resolver address ${servers.join(', ')} is not valid: ${(err as Error).message}`);
-    }
-  }
-  return resolver;
+  return createResolver(options, (message) => new DomainProviderError('dns', 'bad-request', message));
 }
 
 const NO_DATA = new Set(['ENODATA', 'ENOTFOUND', 'NXDOMAIN']);
@@ -62,9 +47,7 @@ async function query<T>(resolver: Resolver, type: DnsRecordType, name: string): 
 /** The one place that asks DNS about a domain: every record type in parallel. */
 export async function lookupDnsRecords(resolver: Resolver, name: string, signal?: AbortSignal): Promise<ProviderAnswer> {
   if (signal?.aborted) throw new DomainProviderError('dns', 'aborted', 'lookup stopped at the deadline');
-  const onAbort = (): void => resolver.cancel();
-  signal?.addEventListener('abort', onAbort, { once: true });
-  try {
+  return cancelOnAbort(resolver, signal, async () => {
     const [a, aaaa, mx, ns, txt, cname] = await Promise.all([
       query<string>(resolver, 'A', name), query<string>(resolver, 'AAAA', name),
       query<{ exchange: string; priority: number }>(resolver, 'MX', name), query<string>(resolver, 'NS', name),
@@ -83,13 +66,12 @@ export async function lookupDnsRecords(resolver: Resolver, name: string, signal?
     }
     const list = <T>(r: typeof a | typeof mx | typeof txt): T[] => ('records' in r ? (r.records as T[]) : []);
     const records: DnsRecords = {
-      a: list<string>(a), aaaa: list<string>(aaaa), mx: list<{ exchange: string; priority: number }>(mx).sort((x, y) => x.priority - y.priority),
+      a: list<string>(a), aaaa: list<string>(aaaa), // Only the two fields: Node.js 24's resolver adds `type: 'MX'` to each record.
+      mx: list<{ exchange: string; priority: number }>(mx).map(({ exchange, priority }) => ({ exchange, priority })).sort((x, y) => x.priority - y.priority),
       ns: list<string>(ns), txt: list<string[]>(txt).map((chunks) => chunks.join('')), cname: list<string>(cname),
     };
     if (errors.length) records.failed = Object.fromEntries(errors.map(([t, r]) => [t, r.error]));
     const any = records.a.length + records.aaaa.length + records.mx.length + records.ns.length + records.txt.length + records.cname.length;
     return any ? { found: true, data: { ...records } } : { found: false, data: { ...records, message: `${name} exists but has none of ${DNS_RECORD_TYPES.join(', ')}` } };
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
-  }
+  });
 }

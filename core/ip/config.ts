@@ -4,10 +4,11 @@
 // example flow works right after import).
 import fs from 'node:fs';
 import path from 'node:path';
-import { IP_PROVIDER_IDS, type IpProviderId } from '../integrations/ip-provider';
+import { credentialsFromFields, limitsFromFields, listField, numberField, providersFromFields } from '../enrich/config';
+import { IP_PROVIDER_IDS } from '../integrations/ip-provider';
 import { parseMode } from '../integrations/mode';
 import type { GeoDbKind } from './geoip';
-import type { IpLookupCredentials, IpLookupSettings, ProviderSettings } from './service';
+import type { IpLookupCredentials, IpLookupSettings } from './service';
 
 export interface IpLookupConfigFields {
   mode?: string;
@@ -45,15 +46,6 @@ export function resolveDataPath(p: string, bases: PathBases): string {
   return candidates.find((c) => fs.existsSync(c)) ?? candidates[0] ?? path.resolve(trimmed);
 }
 
-function number(value: unknown, fallback: number, min: number): number {
-  const n = Number(value);
-  return value === '' || value === undefined || value === null || !Number.isFinite(n) || n < min ? fallback : n;
-}
-
-function lines(value: unknown): string[] {
-  return typeof value === 'string' ? value.split(/\r?\n|,/).map((s) => s.trim()).filter((s) => s && !s.startsWith('#')) : [];
-}
-
 const DB_FIELDS: Record<GeoDbKind, keyof IpLookupConfigFields> = { city: 'cityDb', country: 'countryDb', asn: 'asnDb', 'anonymous-ip': 'anonymousDb' };
 
 export function settingsFromConfig(fields: IpLookupConfigFields, credentials: IpLookupCredentials | undefined, bases: PathBases): IpLookupSettings {
@@ -62,38 +54,18 @@ export function settingsFromConfig(fields: IpLookupConfigFields, credentials: Ip
     const v = fields[field];
     if (typeof v === 'string' && v.trim()) databases[kind] = resolveDataPath(v, bases);
   }
-  const providers: Partial<Record<IpProviderId, ProviderSettings>> = {};
-  for (const id of IP_PROVIDER_IDS) {
-    const on = fields[id];
-    if (on !== true && on !== 'true') continue;
-    const s: ProviderSettings = {};
-    const url = fields[`${id}Url`];
-    if (typeof url === 'string' && url.trim()) s.url = url.trim();
-    const rate = Number(fields[`${id}Rate`]);
-    if (fields[`${id}Rate`] !== '' && Number.isFinite(rate) && rate > 0) s.rate = rate;
-    const conc = Number(fields[`${id}Concurrency`]);
-    if (fields[`${id}Concurrency`] !== '' && Number.isInteger(conc) && conc > 0) s.concurrency = conc;
-    if (id === 'rdns') s.servers = lines(fields.rdnsServer);
-    providers[id] = s;
-  }
-  const creds: IpLookupCredentials = {};
-  for (const k of ['abuseipdbKey', 'greynoiseKey', 'virustotalKey'] as const) {
-    const v = credentials?.[k];
-    if (typeof v === 'string' && v.trim()) creds[k] = v.trim();
-  }
+  const providers = providersFromFields(IP_PROVIDER_IDS, fields, { id: 'rdns', serversField: 'rdnsServer' });
+  const creds: IpLookupCredentials = credentialsFromFields(credentials, ['abuseipdbKey', 'greynoiseKey', 'virustotalKey']);
   return {
     mode: parseMode(fields.mode),
     offline: {
       databases,
-      blocklists: lines(fields.blocklists).map((p) => resolveDataPath(p, bases)),
-      allowlists: lines(fields.allowlists).map((p) => resolveDataPath(p, bases)),
-      watchIntervalMs: number(fields.reload, 5, 0) * 1000,
+      blocklists: listField(fields.blocklists).map((p) => resolveDataPath(p, bases)),
+      allowlists: listField(fields.allowlists).map((p) => resolveDataPath(p, bases)),
+      watchIntervalMs: numberField(fields.reload, 5, 0) * 1000,
     },
     providers,
     credentials: creds,
-    cache: { maxEntries: number(fields.cacheSize, 10_000, 0), ttlMs: number(fields.cacheTtl, 24, 0) * 3600_000 },
-    timeoutMs: number(fields.timeout, 10, 0.1) * 1000,
-    deadlineMs: number(fields.deadline, 30, 0.1) * 1000,
-    retries: number(fields.retries, 2, 0),
+    ...limitsFromFields(fields),
   };
 }

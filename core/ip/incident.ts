@@ -1,7 +1,8 @@
 // ip-lookup and the incident: which IP observables to look up, and writing the results back
 // (verdict, reasons, enrichment per source) with one timeline entry that sums them up.
+import { failedProviders, providerStatuses, roleLeftOut, runOutcome, summaryTail, verdictCounts, writeObservable } from '../enrich/incident';
 import { appendTimeline } from '../model/timeline';
-import type { Incident, NodeRef, Observable, ObservableRole, TimelineOutcome } from '../model/types';
+import type { Incident, NodeRef, Observable, ObservableRole } from '../model/types';
 import { parseIp } from '../normalize/ip';
 import { classifyParsed } from './classify';
 import type { IpReport, LookupRun } from './service';
@@ -28,8 +29,9 @@ export function selectIpObservables(observables: readonly Observable[], options:
   const roles = options.roles ?? [];
   for (const o of observables) {
     if (o.type !== 'ip') continue;
-    if (roles.length && !o.roles.some((r) => roles.includes(r))) {
-      out.skipped.push({ value: o.value, reason: `role ${o.roles.join('/') || 'none'} not in ${roles.join(', ')}` });
+    const leftOut = roleLeftOut(o, roles);
+    if (leftOut) {
+      out.skipped.push({ value: o.value, reason: leftOut });
       continue;
     }
     if (options.scope === 'public') {
@@ -75,7 +77,7 @@ export function describeReport(r: IpReport): string {
   if (off?.asn) bits.push(`AS${off.asn.number}${off.asn.organization ? ` ${off.asn.organization}` : ''}`);
   if (off?.blocklisted.length) bits.push(`blocklisted (${off.blocklisted.map((m) => m.list).join(', ')})`);
   if (off?.allowlisted.length) bits.push(`allowlisted (${off.allowlisted.map((m) => m.list).join(', ')})`);
-  const failed = Object.entries(r.providers).filter(([, o]) => o?.status === 'error' || o?.status === 'timed-out').map(([id]) => id);
+  const failed = failedProviders(r);
   if (failed.length) bits.push(`no answer: ${failed.join(', ')}`);
   return `${r.address}: ${r.verdict} (${bits.filter(Boolean).join('; ')})${r.partial ? ' [partial]' : ''}`;
 }
@@ -100,22 +102,14 @@ export function applyLookup(incident: Incident, run: LookupRun, options: ApplyOp
     if (o.type !== 'ip') continue;
     const r = byInput.get(o.value) ?? (parseIp(o.value) ? byInput.get(parseIp(o.value)?.canonical ?? '') : undefined);
     if (!r) continue;
-    o.verdict = r.verdict;
-    o.reasons = r.error ? [r.error] : r.reasons;
-    o.enrichment = { ...(o.enrichment ?? {}), ...enrichmentOf(r, at, run.mode) };
+    writeObservable(o, r, enrichmentOf(r, at, run.mode));
   }
-  const counts: Record<string, number> = {};
-  for (const r of run.reports) counts[r.verdict] = (counts[r.verdict] ?? 0) + 1;
-  const providerErrors = run.reports.flatMap((r) => Object.values(r.providers).filter((o) => o?.status === 'error').map((o) => (o as { error: string }).error));
   const problems = options.problems ?? [];
-  const outcome: TimelineOutcome = problems.length ? 'error' : run.mode === 'dry-run' && run.calls.length ? 'dry-run' : 'ok';
+  const outcome = runOutcome(run.mode, run.calls.length, problems);
   const n = run.reports.length;
   const summary = n === 0
     ? `IP lookup: no IP observables to look up${options.selection.skipped.length ? ` (${options.selection.skipped.length} left out by the scope)` : ''}`
-    : `IP lookup of ${n} address${n === 1 ? '' : 'es'}: ${['malicious', 'suspicious', 'benign', 'unknown'].filter((v) => counts[v]).map((v) => `${counts[v]} ${v}`).join(', ')}`
-      + `${run.partial ? ' (partial: deadline passed)' : ''}. ${run.reports.slice(0, 10).map(describeReport).join('; ')}${n > 10 ? `; … ${n - 10} more` : ''}`
-      + `${problems.length ? `. Configuration problems: ${problems.join('; ')}` : ''}`
-      + `${providerErrors.length ? `. Provider errors: ${[...new Set(providerErrors)].slice(0, 3).join('; ')}` : ''}`;
+    : `IP lookup of ${n} address${n === 1 ? '' : 'es'}: ${verdictCounts(run.reports)}${summaryTail(run.reports, describeReport, run.partial, problems)}`;
   appendTimeline(incident, {
     node: options.node, action: 'ip-lookup', outcome, summary,
     details: {
@@ -126,7 +120,7 @@ export function applyLookup(incident: Incident, run: LookupRun, options: ApplyOp
         address: r.address ?? r.input, verdict: r.verdict,
         ...(r.offline ? { category: r.offline.classification.category } : {}),
         ...(r.error ? { error: r.error } : {}),
-        providers: Object.fromEntries(Object.entries(r.providers).map(([id, o]) => [id, o?.status])),
+        providers: providerStatuses(r),
       })),
       ...(options.selection.skipped.length ? { skipped: options.selection.skipped.slice(0, 50) } : {}),
       ...(problems.length ? { problems } : {}),

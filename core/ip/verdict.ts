@@ -1,6 +1,7 @@
 // One verdict per IP from every signal, with the reasons in words. The strongest signal wins
 // (malicious > suspicious > benign > unknown), except an allowlist entry: the analyst's own
 // list says "ours / trusted", and the other signals stay in the reasons.
+import type { ProviderOutcome } from '../enrich/engine';
 import type { Verdict } from '../model/types';
 import type { AbuseIpdbData } from '../integrations/abuseipdb';
 import type { GreyNoiseData } from '../integrations/greynoise';
@@ -9,12 +10,7 @@ import type { VirusTotalData } from '../integrations/virustotal';
 import type { IpProviderId } from '../integrations/ip-provider';
 import type { OfflineResult } from './offline';
 
-export type ProviderOutcome =
-  | { status: 'found' | 'not-found'; data?: Record<string, unknown>; cached?: boolean }
-  | { status: 'dry-run'; note: string }
-  | { status: 'error'; code: string; error: string }
-  | { status: 'skipped'; reason: string }
-  | { status: 'timed-out'; error: string };
+export type { ProviderOutcome };
 
 export interface VerdictThresholds {
   /** AbuseIPDB confidence score from which an IP is malicious / suspicious. */

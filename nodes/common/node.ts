@@ -1,5 +1,7 @@
 import type { Node, NodeAPI, NodeMessage, NodeMessageInFlow } from 'node-red';
+import { appendTimeline } from '../../core/model/timeline';
 import { validateIncident } from '../../core/model/validate';
+import type { IncidentStore } from '../../core/store/types';
 import type { Incident, NodeRef } from '../../core/model/types';
 import { acquireStore, DEFAULT_STORE_SETTINGS, type StoreHandle, type StoreSettings } from './store';
 
@@ -32,8 +34,20 @@ export function shortText(text: string, max = 32): string {
  * promise in a handler would otherwise end the runtime.
  */
 export function onInput(node: Node, handler: (msg: IncidentMessage, send: Send) => Promise<void>): void {
+  let closed = false;
+  node.on('close', () => {
+    closed = true;
+  });
   node.on('input', (msg: NodeMessageInFlow, send: Send, done: Done) => {
-    handler(msg as IncidentMessage, send).then(
+    // A redeploy closes this node while queued or running work still finishes here; what it
+    // sends then reaches no node. Say so in each incident instead of losing the trail.
+    const guardedSend: Send = (out) => {
+      if (!closed) return send(out);
+      for (const m of [out].flat(2)) {
+        if (m && typeof m === 'object' && 'incident' in m) recordInterrupted(node, (m as IncidentMessage).incident);
+      }
+    };
+    handler(msg as IncidentMessage, guardedSend).then(
       () => done(),
       (err: unknown) => {
         const error = err instanceof Error ? err : new Error(String(err));
@@ -42,6 +56,19 @@ export function onInput(node: Node, handler: (msg: IncidentMessage, send: Send) 
       },
     );
   });
+}
+
+const storeOfNode = new WeakMap<Node, IncidentStore>();
+
+function recordInterrupted(node: Node, incident: Incident | undefined): void {
+  if (!incident?.id) return;
+  const summary = `The flows were redeployed while ${node.type.replace(/^ir-/, '')} handled this incident: its result reached no next step, so the playbook stopped here`;
+  node.warn(`incident ${incident.id}: ${summary}`);
+  const store = storeOfNode.get(node);
+  if (!store) return;
+  store.update(incident.id, (inc) => {
+    appendTimeline(inc, { node: nodeRef(node), action: 'playbook-interrupted', outcome: 'error', summary });
+  }).catch((err: Error) => node.warn(`incident ${incident.id}: could not record the interruption: ${err.message}`));
 }
 
 interface StoreConfigNode extends Node {
@@ -55,6 +82,7 @@ interface StoreConfigNode extends Node {
 export function useStore(RED: NodeAPI, node: Node, storeConfigId: string | undefined): StoreHandle {
   const config = storeConfigId ? (RED.nodes.getNode(storeConfigId) as StoreConfigNode | null) : null;
   const handle = acquireStore(RED, node, config?.settings ?? DEFAULT_STORE_SETTINGS);
+  storeOfNode.set(node, handle.store);
   node.on('close', (done: () => void) => {
     handle.release();
     done();

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { activeStores } from '../../nodes/common/store';
 import type { Incident } from '../../core/model/types';
 import { faults } from '../emulators/server';
 import { SLACK_TOKEN, startSlack, type SlackEmulator } from '../emulators/slack';
@@ -46,6 +47,28 @@ describe('slack-notify node', () => {
   afterEach(async () => {
     await helper.unload();
     slack.reset();
+  });
+
+  it('a redeploy in the middle of a backlog: what finishes after the close is recorded as interrupted, not silently lost', async () => {
+    // 3 messages per second for the channel: the second and third wait in the node's queue.
+    await helper.load(ALL_NODES, flow(slack.apiUrl, { rate: 3 }), creds);
+    const out = collect(helper.getNode('out'));
+    const incidents = [incident(), incident(), incident()];
+    const notify = helper.getNode('notify') as unknown as { receive(m: object): void; close(removed: boolean): Promise<void> };
+    for (const inc of incidents) notify.receive({ incident: inc });
+    await until(() => out.length === 1);
+    const [store] = activeStores(); // the close below releases it
+    await notify.close(true); // what a full deploy does to the old node
+    await until(() => slack.topLevel('C0SEC').length === 3);
+    for (const inc of incidents.slice(1)) {
+      const interrupted = async (): Promise<boolean> => Boolean((await store!.get(inc.id))?.timeline.some((e) => e.action === 'playbook-interrupted'));
+      for (let i = 0; i < 200 && !(await interrupted()); i++) await new Promise((r) => setTimeout(r, 25));
+      const entry = (await store!.get(inc.id))!.timeline.find((e) => e.action === 'playbook-interrupted');
+      assert.ok(entry, `incident ${inc.id} has no interruption entry`);
+      assert.equal(entry.outcome, 'error');
+      assert.match(entry.summary, /redeployed while slack-notify handled this incident/);
+    }
+    assert.equal(out.length, 1, 'nothing reaches the next node after the close');
   });
 
   it('posts one message per incident, then updates it and replies in its thread', async () => {

@@ -141,6 +141,22 @@ describe('ip: online providers against emulators', () => {
     assert.equal(vt.requestsTo('GET', path).length, 2);
   });
 
+  it('a short 429 saying "Rate limit exceeded" is a rate limit (a brief pause), not a daily quota', async () => {
+    const service = await create(settings({ providers: { abuseipdb: { url: abuse.url, rate: 1000 } } }));
+    abuse.script('GET', '/api/v2/check', faults.tooManyRequests(30, { errors: [{ detail: 'Rate limit exceeded', status: 429 }] }));
+    const first = await service.lookup([BAD]);
+    const o = outcome(first.reports[0].providers.abuseipdb);
+    assert.equal(o.status === 'error' && o.code, 'rate-limited');
+    assert.match(o.status === 'error' ? o.error : '', /retry after 30 s/);
+    const second = await service.lookup([SCANNER]);
+    const skipped = outcome(second.reports[0].providers.abuseipdb);
+    const reason = skipped.status === 'skipped' ? skipped.reason : '';
+    assert.match(reason, /AbuseIPDB rate limited; no calls until/);
+    const until = Date.parse(reason.replace(/^.*no calls until /, ''));
+    assert.ok(until - Date.now() < 5 * 60_000, 'paused for the Retry-After, not for an hour as a quota would be');
+    assert.equal(abuse.requests.length, 1);
+  });
+
   it('turns HTML, garbage, 5xx, a refused key and a timeout into clear errors; the rest still answers', async () => {
     const service = await create(settings({ timeoutMs: 300, deadlineMs: 5000 }));
     idb.script('GET', `/${BAD}`, { status: 200, headers: { 'content-type': 'text/html' }, body: '<html><body>Cloudflare: checking your browser</body></html>' });
