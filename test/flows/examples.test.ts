@@ -6,6 +6,7 @@ import { getFramework, getPhase } from '../../core/frameworks';
 import type { Incident, IncidentStatus } from '../../core/model/types';
 import { incidentErrors } from '../../core/model/validate';
 import { ALL_NODES, captureHttpNode, coreNode, helper, nextMessage, type FlowNode } from '../helpers/node-red';
+import { alertmanagerWebhook } from '../helpers/payloads';
 
 // Every shipped example playbook, loaded as Node-RED deploys it and driven over HTTP with the
 // repo's alert fixtures. What each run must do is read from the flow's own wiring (the chain
@@ -87,6 +88,21 @@ function chain(flow: FlowNode[], from: string, until: (id: string) => boolean, b
 }
 
 /** The timeline's node ids with runs of the same node collapsed (a gate may write several entries). */
+/** Ids of the nodes reachable from one output of a node (links followed), for excluding a branch. */
+function reachable(flow: FlowNode[], wires: Wires, output: number): Set<string> {
+  const seen = new Set<string>();
+  const queue = [...(wires[output] ?? [])];
+  while (queue.length) {
+    const nodeId = queue.shift()!;
+    if (seen.has(nodeId)) continue;
+    seen.add(nodeId);
+    const node = flow.find((n) => n.id === nodeId);
+    if (!node || node.type === 'link out' || node.type === 'http response') continue;
+    for (const out of (node.wires as Wires | undefined) ?? []) queue.push(...out);
+  }
+  return seen;
+}
+
 function steps(incident: Incident): string[] {
   return incident.timeline.map((e) => e.node.id).filter((id, i, all) => i === 0 || all[i - 1] !== id);
 }
@@ -172,7 +188,9 @@ for (const spec of SPECS) {
       assert.match(done.report!.markdown, /alice approved/);
 
       // Every node of the package in this flow left its entry, of the kind its type writes.
-      const ours = flow.filter((n) => n.type.startsWith('ir-') && Array.isArray(n.wires));
+      // (The steps after a "resolved" notice from the source run on alert-in's update output.)
+      const onUpdate = reachable(flow, flow.find((n) => n.type === 'ir-alert-in')!.wires as Wires, 1);
+      const ours = flow.filter((n) => n.type.startsWith('ir-') && Array.isArray(n.wires) && !onUpdate.has(n.id));
       for (const node of ours) {
         const entries = done.timeline.filter((e) => e.node.id === node.id);
         assert.ok(entries.length > 0, `${node.type} ${node.id} left no timeline entry`);
@@ -209,6 +227,19 @@ for (const spec of SPECS) {
       const held = await post(fixture('cef-syslog.txt'), 'text/plain').expect(202);
       assert.equal(held.body.incident.alerts[0].source, 'cef');
       assert.equal(held.body.incident.framework, spec.framework);
+    });
+
+    it('a "resolved" notice from the source resolves the PagerDuty page and updates the Jira issue, then answers 200', async () => {
+      const held = (await post(JSON.stringify(alertmanagerWebhook('firing'))).expect(202)).body as { incident: Incident };
+      const res = await post(JSON.stringify(alertmanagerWebhook('resolved'))).expect(200);
+      assert.equal(res.body.update, 'resolved');
+      const incident = res.body.incident as Incident;
+      assert.equal(incident.id, held.incident.id);
+      const pd = incident.timeline.filter((e) => e.node.id === id('pd_source_resolved'));
+      assert.equal(pd.length, 1, 'the PagerDuty node on the update path ran: ' + JSON.stringify(incident.timeline.map((e) => [e.node.id, e.action, e.outcome, e.summary.slice(0, 80)]).slice(-4)));
+      assert.equal(pd[0]!.details?.event, 'resolve');
+      assert.equal(incident.refs.pagerduty?.state, 'resolved');
+      assert.ok(incident.timeline.some((e) => e.node.id === id('jira_source_resolved')));
     });
 
     it('answers a re-delivery with duplicateOf, an unknown resolution as ignored, and rejected bodies with 400 and 413', async () => {

@@ -144,7 +144,7 @@ describe('NIST SP 800-61 example flow, live against the Slack, PagerDuty and Jir
     assert.match(JSON.stringify(slack.topLevel(channel)[0]!.blocks), /post-incident/);
 
     const severities = (JSON.parse(fs.readFileSync(EXAMPLE, 'utf8')) as FlowNode[]).filter((n) => n.type === 'ir-pagerduty-page').map((n) => String(n.severities));
-    assert.ok(severities.length === 3 && severities.every((s) => !s.split(',').includes('medium')), `the example pages ${severities.join(' / ')}`);
+    assert.ok(severities.every((s) => !s.split(',').includes('medium')), `the example pages ${severities.join(' / ')}`);
     assert.deepEqual(pd.events, []);
     assert.equal(inc.refs.pagerduty, undefined);
     const pages = inc.timeline.filter((e) => e.action === 'pagerduty-page');
