@@ -187,12 +187,20 @@ for (const spec of SPECS) {
       assert.deepEqual(afterApproval, chain(flow, spec.heldGate, isAnswer), 'the rest of the playbook after the approval');
       assert.match(done.report!.markdown, /alice approved/);
 
+      // Containment is never undone in the same run: restoring is a person's later request.
+      assert.ok(!done.timeline.some((e) => e.action === 'restore-account'), 'restored in the same run as containment');
+      const restored = await supertest(http.app()).post(`${spec.endpoint}/restore`).set('content-type', 'application/json')
+        .send(JSON.stringify({ incident: done })).expect(200);
+      const after = restored.body as Incident;
+      assert.equal(after.id, done.id);
+      assert.ok(after.timeline.some((e) => e.action === 'restore-account' && e.node.id === id('restore')), 'the restore endpoint ran the restore step');
+
       // Every node of the package in this flow left its entry, of the kind its type writes.
       // (The steps after a "resolved" notice from the source run on alert-in's update output.)
       const onUpdate = reachable(flow, flow.find((n) => n.type === 'ir-alert-in')!.wires as Wires, 1);
       const ours = flow.filter((n) => n.type.startsWith('ir-') && Array.isArray(n.wires) && !onUpdate.has(n.id));
       for (const node of ours) {
-        const entries = done.timeline.filter((e) => e.node.id === node.id);
+        const entries = after.timeline.filter((e) => e.node.id === node.id);
         assert.ok(entries.length > 0, `${node.type} ${node.id} left no timeline entry`);
         for (const entry of entries) assert.ok(expectedActions(node.type).includes(entry.action), `${node.id}: ${entry.action}`);
       }
