@@ -4,7 +4,7 @@ import { DIRECTORY_LABELS, type OpenDirectory } from '../../core/containment/dir
 import { SerialQueue } from '../../core/integrations/serial-queue';
 import { setStatus } from '../../core/model/incident';
 import { appendTimeline } from '../../core/model/timeline';
-import type { NodeRef } from '../../core/model/types';
+import type { Incident, NodeRef } from '../../core/model/types';
 import { incidentOf, nodeRef, onInput, shortText, useStore } from '../common/node';
 import type { DirectoryConfigNode } from '../directory/settings';
 
@@ -56,7 +56,17 @@ export = function (RED: NodeAPI): void {
     };
 
     onInput(node, async (msg, send) => {
-      const given = incidentOf(msg);
+      // Restore is often asked for later, by id (msg.incidentId): the store has the incident.
+      const byId = (msg as { incidentId?: unknown }).incidentId;
+      let given: Incident;
+      if (restore && msg.incident === undefined && typeof byId === 'string' && byId.trim()) {
+        const found = await store.get(byId.trim());
+        if (!found) throw new Error(`disable-account (restore): no incident ${byId.trim()} in the incident store`);
+        given = found;
+        msg.incident = found;
+      } else {
+        given = incidentOf(msg);
+      }
       await queue.run(async () => {
         if (!directory) throw new Error('disable-account: choose a directory config node (ir-directory)');
         // The store is authoritative for approvals and for what this incident already disabled.

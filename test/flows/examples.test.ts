@@ -190,7 +190,7 @@ for (const spec of SPECS) {
       // Containment is never undone in the same run: restoring is a person's later request.
       assert.ok(!done.timeline.some((e) => e.action === 'restore-account'), 'restored in the same run as containment');
       const restored = await supertest(http.app()).post(`${spec.endpoint}/restore`).set('content-type', 'application/json')
-        .send(JSON.stringify({ incident: done })).expect(200);
+        .send(JSON.stringify({ id: done.id })).expect(200);
       const after = restored.body as Incident;
       assert.equal(after.id, done.id);
       assert.ok(after.timeline.some((e) => e.action === 'restore-account' && e.node.id === id('restore')), 'the restore endpoint ran the restore step');
