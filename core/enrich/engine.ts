@@ -2,6 +2,7 @@
 // cache, concurrency limit, rate limit (the shared HTTP policy) and quota brake; all jobs of a
 // run in parallel; a deadline after which whatever answered is kept and the rest is marked timed
 // out. What to ask and how to judge the answers stays with each lookup.
+import { setMaxListeners } from 'node:events';
 import { createHttpClient, RateLimiter, type HttpClient, type HttpClientOptions } from '../http';
 import { createInvoker, type CallRecord, type Invoker } from '../integrations/dry-run';
 import { requireCredentials, type Mode } from '../integrations/mode';
@@ -305,7 +306,10 @@ export class EngineRun<P extends string, K extends string> {
   private readonly wiring: Array<{ target: OutcomeTarget<K>; source: K; job: Job }> = [];
   private readonly controller = new AbortController();
 
-  constructor(private readonly engine: RunHost<P>) {}
+  constructor(private readonly engine: RunHost<P>) {
+    // Every call of the run listens to this one deadline signal: dozens are normal, not a leak.
+    setMaxListeners(0, this.controller.signal);
+  }
 
   /**
    * Ask `rt` about `cacheKey` (once per run, however many targets want it) and put the outcome

@@ -68,6 +68,12 @@ export interface HttpRequest {
    * retried whatever this says: the server did not act on them.
    */
   idempotent?: boolean;
+  /**
+   * false: a 429 ends the call at once (RateLimitedError) instead of being waited out and
+   * retried, for APIs whose 429 may mean a spent daily quota: the caller reads the body and
+   * decides. Retry-After still pauses the destination. Default true.
+   */
+  retryRateLimited?: boolean;
   /** Rate-limit bucket and label in errors. Default the URL's host:port. */
   destination?: string;
   /** Statuses returned instead of thrown, beside 2xx (e.g. [404] when 404 means "no data"); 'any' returns every status. */
@@ -255,6 +261,7 @@ class PolicyClient implements HttpClient {
       if (retryAfter !== undefined && this.limiter) this.limiter.pause(p.destination, Date.now() + Math.min(retryAfter, this.retry.maxRetryAfterMs));
       const safe = raw.status === 429 || p.idempotent; // a 429 was refused before anything happened
       if (!safe || retry >= this.retry.maxRetries) return raw;
+      if (raw.status === 429 && req.retryRateLimited === false) return raw;
       if (retryAfter !== undefined && retryAfter > this.retry.maxRetryAfterMs) return raw; // not worth waiting: say so now
       const delay = retryAfter ?? backoffMs(retry + 1, this.retry, this.random);
       if (Date.now() + delay >= deadlineAt) return raw;

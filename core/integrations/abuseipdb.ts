@@ -47,6 +47,8 @@ export async function lookupAbuseIpdb(ctx: ProviderContext, ip: string, maxAgeIn
       query: { ipAddress: ip, maxAgeInDays },
       headers: { key: ctx.apiKey ?? '', accept: 'application/json' },
       destination: 'abuseipdb',
+      // A 429 here may be a spent daily quota: the provider reads it at once (see provider-errors).
+      retryRateLimited: false,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
       simulated: { json: { data: { ipAddress: ip, isPublic: true, abuseConfidenceScore: 0, totalReports: 0, numDistinctUsers: 0 } } },
       ...(ctx.missingCredentials?.length ? { missingCredentials: ctx.missingCredentials } : {}),

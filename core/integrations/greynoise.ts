@@ -37,6 +37,8 @@ export async function lookupGreyNoise(ctx: ProviderContext, ip: string): Promise
       url: joinUrl(ctx.baseUrl || GREYNOISE_URL, `/v3/community/${addressForPath('greynoise', ip)}`),
       headers: { accept: 'application/json', ...(ctx.apiKey ? { key: ctx.apiKey } : {}) },
       destination: 'greynoise',
+      // A 429 here may be a spent daily quota: the provider reads it at once (see provider-errors).
+      retryRateLimited: false,
       accept: [404],
       ...(ctx.signal ? { signal: ctx.signal } : {}),
       simulated: { status: 404, json: { ip, noise: false, riot: false, message: 'IP not observed scanning the internet or contained in RIOT data set.' } },

@@ -77,6 +77,8 @@ export async function searchUrlscan(ctx: ProviderContext, domain: string): Promi
       query: { q, size: PAGE_SIZE },
       headers: { accept: 'application/json', ...(ctx.apiKey ? { 'api-key': ctx.apiKey } : {}) },
       destination: 'urlscan',
+      // A 429 here may be a spent daily quota: the provider reads it at once (see provider-errors).
+      retryRateLimited: false,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
       simulated: { json: { results: [], total: 0, took: 1, has_more: false } },
     });

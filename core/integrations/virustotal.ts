@@ -45,6 +45,8 @@ export async function lookupVirusTotal(ctx: ProviderContext, ip: string): Promis
       url: joinUrl(ctx.baseUrl || VIRUSTOTAL_URL, `/api/v3/ip_addresses/${addressForPath('virustotal', ip)}`),
       headers: { 'x-apikey': ctx.apiKey ?? '', accept: 'application/json' },
       destination: 'virustotal',
+      // A 429 here may be a spent daily quota: the provider reads it at once (see provider-errors).
+      retryRateLimited: false,
       accept: [404],
       ...(ctx.signal ? { signal: ctx.signal } : {}),
       simulated: { status: 404, json: { error: { code: 'NotFoundError', message: `IP address "${ip}" not found` } } },

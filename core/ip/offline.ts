@@ -145,6 +145,12 @@ export class OfflineLayer {
     try {
       const text = await fs.readFile(p, 'utf8');
       const list = new RangeList(path.basename(p), text);
+      // A file with lines but no valid entry is a failed download (an HTML error page, a
+      // truncated write), not an emptied list: keep what was loaded before.
+      const before = this.lists.get(p);
+      if (before && list.entries === 0 && list.problems.length > 0) {
+        throw new Error(`${list.problems.length} line(s) and no valid entry (first: line ${list.problems[0]!.line} "${list.problems[0]!.text.slice(0, 60)}": ${list.problems[0]!.reason})`);
+      }
       this.lists.set(p, { kind, path: p, list });
       this.problemByPath.delete(p);
     } catch (err) {

@@ -370,6 +370,19 @@ describe('ip: offline layer', () => {
         assert.equal(reloads[1].ok, false);
         assert.match(layer.problems[0], /still using the version loaded before/);
         assert.equal(layer.lookup('2.2.2.200').blocklisted.length, 1);
+        // A failed download writes a web page over the list: not an empty list, a bad file.
+        const junk = new Promise<void>((resolve) => { notify = resolve; });
+        fs.writeFileSync(block, '<html><head><title>502 Bad Gateway</title></head>\n<body>nginx</body></html>\n');
+        await junk;
+        assert.equal(reloads[2].ok, false);
+        assert.match(layer.problems[0], /no valid entry .*still using the version loaded before/);
+        assert.equal(layer.lookup('2.2.2.200').blocklisted.length, 1, 'the list still blocks');
+        // An emptied list (comments only) is a choice, and is taken.
+        const emptied = new Promise<void>((resolve) => { notify = resolve; });
+        fs.writeFileSync(block, '# nothing blocked today\n');
+        await emptied;
+        assert.equal(reloads[3].ok, true);
+        assert.equal(layer.lookup('2.2.2.200').blocklisted.length, 0);
       } finally {
         layer.close();
       }

@@ -131,14 +131,24 @@ describe('ip: online providers against emulators', () => {
     assert.equal(abuse.requests.length, 1);
   });
 
-  it('reports VirusTotal QuotaExceededError as a quota after bounded retries', async () => {
+  it('a daily-quota 429 without Retry-After is not retried either', async () => {
+    const service = await create(settings({ providers: { abuseipdb: { url: abuse.url, rate: 1000 } }, retries: 3, http: { proxy: 'none', retry: { maxRetries: 3, baseDelayMs: 5 } } }));
+    const { headers: _withRetryAfter, ...noRetryAfter } = abuseIpdbDailyQuota();
+    abuse.script('GET', '/api/v2/check', noRetryAfter, noRetryAfter, noRetryAfter, noRetryAfter);
+    const run = await service.lookup([BAD]);
+    const o = outcome(run.reports[0].providers.abuseipdb);
+    assert.equal(o.status === 'error' && o.code, 'quota');
+    assert.equal(abuse.requests.length, 1, 'a quota answer is not retried');
+  });
+
+  it('reports VirusTotal QuotaExceededError as a quota at once, without retrying it', async () => {
     const service = await create(settings({ providers: { virustotal: { url: vt.url, rate: 1000 } }, http: { proxy: 'none', retry: { maxRetries: 1, baseDelayMs: 5, maxDelayMs: 10 } } }));
     const path = `/api/v3/ip_addresses/${BAD}`;
     vt.script('GET', path, virusTotalQuota(), virusTotalQuota());
     const run = await service.lookup([BAD]);
     const o = outcome(run.reports[0].providers.virustotal);
     assert.equal(o.status === 'error' && o.code, 'quota');
-    assert.equal(vt.requestsTo('GET', path).length, 2);
+    assert.equal(vt.requestsTo('GET', path).length, 1, 'a spent quota is not asked again');
   });
 
   it('a short 429 saying "Rate limit exceeded" is a rate limit (a brief pause), not a daily quota', async () => {
