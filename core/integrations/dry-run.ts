@@ -145,8 +145,29 @@ export function describeCall(call: IntegrationCall, outcome: CallOutcome, at: Da
   if (call.json !== undefined) record.body = redactBody(call.json);
   else if (call.form !== undefined) record.body = redactBody(call.form);
   else if (call.body !== undefined) record.body = redactBody(call.body, contentType);
+  if (record.body !== undefined) record.body = shrinkRecordedBody(record.body);
   if (call.missingCredentials?.length) record.missingCredentials = [...call.missingCredentials];
   return record;
+}
+
+// Every incident keeps its call records for good, and a store holds thousands of incidents: a
+// large body (a Jira description in ADF, a Block Kit message) is kept in shape, with long
+// strings, long lists and deep nesting cut and marked, so the record still says what was sent.
+const RECORDED_BODY_MAX = 4096;
+
+function shrinkRecordedBody(body: unknown): unknown {
+  if (JSON.stringify(body).length <= RECORDED_BODY_MAX) return body;
+  const shrink = (value: unknown, depth: number): unknown => {
+    if (typeof value === 'string') return value.length > 300 ? `${value.slice(0, 300)}… (${value.length} characters)` : value;
+    if (!value || typeof value !== 'object') return value;
+    if (depth >= 6) return '[… nested deeper]';
+    if (Array.isArray(value)) {
+      const kept = value.slice(0, 10).map((v) => shrink(v, depth + 1));
+      return value.length > 10 ? [...kept, `… (${value.length - 10} more)`] : kept;
+    }
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, shrink(v, depth + 1)]));
+  };
+  return shrink(body, 0);
 }
 
 /** A timeline entry for a call record (timelineEntry/appendTimeline stamp and redact it again). */

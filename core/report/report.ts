@@ -86,7 +86,8 @@ export function buildReport(incident: Incident, framework: FrameworkDefinition |
     approvals: incident.holds.map((h) => ({ phase: h.phase, state: h.state, decidedBy: h.decidedBy ?? null, decidedAt: h.decidedAt ?? null, reason: h.reason ?? null })),
     accounts: (incident.accounts ?? []).map((a) => ({ login: a.login, directory: a.directory.name ?? a.directory.kind, state: a.state, dryRun: a.dryRun === true, disabledAt: a.disabledAt, restoredAt: a.restoredAt ?? null, irreversible: a.irreversible })),
     observables,
-    timeline: incident.timeline,
+    // The incident keeps the full timeline (details, call records); the report lists it, once.
+    timeline: incident.timeline.map((e) => ({ at: e.at, node: e.node, action: e.action, outcome: e.outcome, summary: e.summary })),
     lessonsLearned: LESSONS_LEARNED_QUESTIONS,
   };
 
