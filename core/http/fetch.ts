@@ -42,8 +42,12 @@ export async function fetchArgsToRequest(input: string | URL | Request, init: Re
 
   // Serialise whatever body fetch would accept (string, URLSearchParams, FormData, Blob, bytes)
   // exactly as fetch would, content-type (multipart boundary) included.
-  let bytes: Uint8Array | undefined;
-  if (init.body !== undefined && init.body !== null) {
+  let bytes: Uint8Array | string | undefined;
+  if (typeof init.body === 'string') {
+    // The common case (form or JSON text): no Response round trip; fetch's default type.
+    bytes = init.body;
+    if (!headers.has('content-type')) headers.set('content-type', 'text/plain;charset=UTF-8');
+  } else if (init.body !== undefined && init.body !== null) {
     const carrier = new Response(init.body);
     bytes = new Uint8Array(await carrier.arrayBuffer());
     const type = carrier.headers.get('content-type');
@@ -61,7 +65,9 @@ export async function fetchArgsToRequest(input: string | URL | Request, init: Re
     accept: 'any',
     maxRedirects: redirect === 'follow' ? options.maxRedirects ?? 5 : 0,
   };
-  if (bytes !== undefined && bytes.byteLength > 0) {
+  if (typeof bytes === 'string') {
+    if (bytes.length > 0) request.body = TEXTUAL.test(headers.get('content-type') ?? '') ? bytes : Buffer.from(bytes, 'utf8');
+  } else if (bytes !== undefined && bytes.byteLength > 0) {
     request.body = TEXTUAL.test(headers.get('content-type') ?? '') ? Buffer.from(bytes).toString('utf8') : bytes;
   }
   if (signal) request.signal = signal;
