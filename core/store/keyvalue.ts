@@ -45,6 +45,26 @@ function clone<T>(value: T): T {
   return structuredClone(value);
 }
 
+// Incidents are kept as JSON text: a read is one parse and a write one stringify, both cheaper
+// than deep copies of a 30-50 KB object, the text is compact in memory, and a context store
+// that persists it (localfilesystem) serializes a string instead of walking the object.
+function encodeIncident(incident: Incident): string {
+  return JSON.stringify(incident);
+}
+
+/** A fresh copy of what the backend holds: JSON text, or an object written by an earlier release. */
+function decodeIncident(stored: unknown): Incident | undefined {
+  if (typeof stored === 'string') return JSON.parse(stored) as Incident;
+  // Backends may hand out their own object (Node-RED's memory context does): never share it.
+  return stored && typeof stored === 'object' ? clone(stored as Incident) : undefined;
+}
+
+/** What the backend holds for an incident, as far as a save needs it. */
+interface StoredState {
+  exists: boolean;
+  revision: number;
+}
+
 const MAX_CONFLICT_RETRIES = 5;
 
 /** The incident store over any key-value backend; atomic within one process. */
@@ -62,9 +82,7 @@ export class KeyValueIncidentStore implements IncidentStore {
   }
 
   async get(id: string): Promise<Incident | undefined> {
-    const stored = await this.backend.get(INCIDENT_PREFIX + id);
-    // Backends may hand out their own object (Node-RED's memory context does): never share it.
-    return stored ? clone(stored as Incident) : undefined;
+    return decodeIncident(await this.backend.get(INCIDENT_PREFIX + id));
   }
 
   async getByDedupKey(dedupKey: string): Promise<Incident | undefined> {
@@ -77,18 +95,18 @@ export class KeyValueIncidentStore implements IncidentStore {
   }
 
   // `owned`: the caller hands over an incident nobody else holds (update's fresh copy), so it
-  // becomes the returned revision without one more copy.
-  private async saveUnlocked(incident: Incident, owned = false): Promise<Incident> {
-    const stored = (await this.backend.get(INCIDENT_PREFIX + incident.id)) as Incident | undefined;
-    const storedRevision = stored ? stored.revision : 0;
-    if (stored ? stored.revision !== incident.revision : incident.revision !== 0) {
-      throw new RevisionConflictError(incident.id, incident.revision, storedRevision);
+  // becomes the returned revision without one more copy. `known`: what the caller read under
+  // the same lock (update), so the stored text need not be read and parsed again.
+  private async saveUnlocked(incident: Incident, owned = false, known?: StoredState): Promise<Incident> {
+    const state = known ?? await this.storedState(incident.id);
+    if (state.exists ? state.revision !== incident.revision : incident.revision !== 0) {
+      throw new RevisionConflictError(incident.id, incident.revision, state.revision);
     }
     const next = owned ? incident : clone(incident);
     next.revision = incident.revision + 1;
     next.updatedAt = new Date().toISOString();
-    await this.backend.set(INCIDENT_PREFIX + next.id, clone(next));
-    if (!stored) {
+    await this.backend.set(INCIDENT_PREFIX + next.id, encodeIncident(next));
+    if (!state.exists) {
       const slot = dedupSlot(next.dedupKey);
       const previous = await this.backend.get(slot);
       if (typeof previous === 'string' && previous !== next.id) {
@@ -100,15 +118,21 @@ export class KeyValueIncidentStore implements IncidentStore {
     return next;
   }
 
+  private async storedState(id: string): Promise<StoredState> {
+    const stored = decodeIncident(await this.backend.get(INCIDENT_PREFIX + id));
+    return { exists: stored !== undefined, revision: stored?.revision ?? 0 };
+  }
+
   update(id: string, change: (incident: Incident) => void, fallback?: Incident): Promise<Incident> {
     return this.locks.run(`id:${id}`, async () => {
       for (let attempt = 0; ; attempt++) {
         const latest = await this.get(id);
         const base = latest ?? (fallback ? { ...clone(fallback), revision: 0 } : undefined);
         if (!base) throw new IncidentNotFoundError(id);
+        const known: StoredState = { exists: latest !== undefined, revision: latest?.revision ?? 0 };
         change(base);
         try {
-          return await this.saveUnlocked(base, true);
+          return await this.saveUnlocked(base, true, known);
         } catch (err) {
           if (!(err instanceof RevisionConflictError) || attempt >= MAX_CONFLICT_RETRIES) throw err;
         }

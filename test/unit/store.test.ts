@@ -36,6 +36,28 @@ describe('incident store (key-value backend)', () => {
     assert.notEqual((await store.get(saved.id))!.title, 'changed');
   });
 
+  it('keeps an incident as JSON text, and still reads one an earlier release stored as an object', async () => {
+    const backend = new MemoryBackend();
+    const textStore = new KeyValueIncidentStore(backend);
+    const saved = await textStore.save(incident());
+    const key = (await backend.keys()).find((k) => k.endsWith(saved.id))!;
+    const raw = await backend.get(key);
+    assert.equal(typeof raw, 'string');
+    assert.deepEqual(JSON.parse(raw as string), saved);
+
+    // An object left by an earlier release: read as a copy, updated, written back as text.
+    const legacy = { ...incident(), revision: 3 };
+    await backend.set(key.replace(saved.id, legacy.id), legacy);
+    const read = await textStore.get(legacy.id);
+    assert.deepEqual(read, legacy);
+    read!.title = 'changed';
+    assert.notEqual(legacy.title, 'changed');
+    const updated = await textStore.update(legacy.id, (inc) => { inc.title = 'updated'; });
+    assert.equal(updated.revision, 4);
+    assert.equal(typeof (await backend.get(key.replace(saved.id, legacy.id))), 'string');
+    await assert.rejects(textStore.save(legacy), RevisionConflictError);
+  });
+
   it('refuses a save from an old revision', async () => {
     const saved = await store.save(incident());
     await store.save(saved);
