@@ -4,11 +4,12 @@ import {
   type LogQuery, type LogSearchResult, type QueryOptions,
 } from '../../core/logs';
 import { requireCredentials } from '../../core/integrations';
-import { SerialQueue } from '../../core/integrations/serial-queue';
+import { KeyedSerialQueue } from '../../core/integrations/keyed-queue';
+import { LimitedQueue } from '../../core/integrations/limited-queue';
 import { appendTimeline } from '../../core/model/timeline';
-import type { IncidentLogs } from '../../core/model/types';
+import type { Incident, IncidentLogs } from '../../core/model/types';
 import type { LogSourceNode } from '../common/log-source';
-import { incidentOf, nodeRef, onInput, shortText, useStore } from '../common/node';
+import { incidentOf, nodeRef, onInput, shortText, useStore, type IncidentMessage, type Send } from '../common/node';
 
 /** Each option is a typed input: a value here, or msg./flow./global./env. */
 interface LogFetchDef extends NodeDef {
@@ -37,6 +38,8 @@ interface LogFetchDef extends NodeDef {
 }
 
 const ACTION = 'log-fetch';
+/** Searches one node runs at once; the rest of a storm waits in line. */
+const SEARCHES_AT_ONCE = 4;
 
 // Glue: reads the typed inputs, builds the query from the incident (core/logs), runs it on
 // the log source's backend, attaches the events and writes one timeline entry.
@@ -47,10 +50,13 @@ export = function (RED: NodeAPI): void {
     const { store } = useStore(RED, node, config.store);
     const source = config.source ? (RED.nodes.getNode(config.source) as LogSourceNode | null) : null;
     const attachMax = Number(config.attach) > 0 ? Math.floor(Number(config.attach)) : DEFAULT_ATTACH;
-    // One search at a time: an alert storm waits here instead of scanning the same files N times at once.
-    const queue = new SerialQueue();
+    // A few searches at a time: an alert storm waits here instead of scanning the same files N
+    // times at once, and one search slowed by file I/O does not hold up all the others. Messages
+    // of one incident still run in order (their results land in the same record).
+    const searches = new LimitedQueue(SEARCHES_AT_ONCE);
+    const perIncident = new KeyedSerialQueue();
     const showDepth = (depth: number): void => {
-      if (depth > 1) node.status({ fill: 'blue', shape: 'dot', text: `queue: ${depth - 1}` });
+      if (depth > SEARCHES_AT_ONCE) node.status({ fill: 'blue', shape: 'dot', text: `queue: ${depth - SEARCHES_AT_ONCE}` });
     };
     node.status(source ? { fill: 'grey', shape: 'dot', text: source.backend === 'files' ? 'files' : `${source.backend} (${source.mode})` } : { fill: 'red', shape: 'ring', text: 'no log source' });
 
@@ -66,8 +72,12 @@ export = function (RED: NodeAPI): void {
       return n;
     };
 
-    onInput(node, (msg, send) => queue.run(async () => {
+    onInput(node, (msg, send) => {
       const given = incidentOf(msg);
+      return perIncident.run(given.id, () => searches.run(() => search(msg, send, given), showDepth));
+    });
+
+    const search = async (msg: IncidentMessage, send: Send, given: Incident): Promise<void> => {
       let query: LogQuery | undefined;
       let result: LogSearchResult | undefined;
       let logs: IncidentLogs | undefined;
@@ -132,7 +142,7 @@ export = function (RED: NodeAPI): void {
       const l = logs as IncidentLogs;
       node.status({ fill: 'green', shape: 'dot', text: shortText(l.dryRun ? `dry-run: ${source?.backend ?? ''}` : `${l.totalExact ? '' : '≥'}${l.total} event(s)`) });
       send(msg);
-    }, showDepth));
+    };
   }
   RED.nodes.registerType('ir-log-fetch', LogFetch);
 };

@@ -101,15 +101,33 @@ describe('log-fetch node', () => {
     assert.deepEqual((await moved).incident.logs?.events.map((e) => e.time), [at(-90)]);
   });
 
-  it('searches one incident at a time and loses none in a burst', async () => {
+  it('loses none in a burst: a few searches at a time, each incident answered once with its lines', async () => {
     await helper.load(ALL_NODES, flow({ paths: dir }, { types: 'ip', typesType: 'str' }));
     const got: OutMsg[] = [];
+    const queued: number[] = [];
+    const fetch = helper.getNode('fetch');
+    fetch.on('call:status', (call: { args: [{ text?: string }] }) => { const t = call.args[0]?.text; if (t?.startsWith('queue: ')) queued.push(Number(t.slice(7))); });
     const all = new Promise<void>((resolve) => helper.getNode('out').on('input', (m: OutMsg) => { got.push(m); if (got.length === 20) resolve(); }));
     const sent = Array.from({ length: 20 }, () => inc());
-    for (const i of sent) helper.getNode('fetch').receive({ incident: i });
+    for (const i of sent) fetch.receive({ incident: i });
     await all;
-    assert.deepEqual(got.map((m) => m.incident.id), sent.map((i) => i.id));
+    assert.deepEqual(got.map((m) => m.incident.id).sort(), sent.map((i) => i.id).sort());
     assert.ok(got.every((m) => m.incident.logs?.total === 3));
+    // 20 at once: 4 run, the status shows the other 16 waiting at the deepest.
+    assert.equal(Math.max(...queued), 16);
+  });
+
+  it('runs the messages of one incident in order', async () => {
+    await helper.load(ALL_NODES, flow({ paths: dir }, { types: 'ip', typesType: 'str' }));
+    const one = inc();
+    const got: OutMsg[] = [];
+    const all = new Promise<void>((resolve) => helper.getNode('out').on('input', (m: OutMsg) => { got.push(m); if (got.length === 3) resolve(); }));
+    for (const tag of ['a', 'b', 'c']) helper.getNode('fetch').receive({ incident: one, tag });
+    await all;
+    assert.deepEqual(got.map((m) => (m as OutMsg & { tag: string }).tag), ['a', 'b', 'c']);
+    const revisions = got.map((m) => m.incident.revision);
+    assert.deepEqual(revisions, [...revisions].sort((a, b) => a - b));
+    assert.equal(got.at(-1)!.incident.timeline.filter((e) => e.action === 'log-fetch').length, 3);
   });
 
   it('a missing log directory is a catchable error and an error entry; the incident flows on', async () => {
