@@ -21,9 +21,15 @@ function looksLikeCredential(scheme: string, text: string): boolean {
   return scheme === 'Bearer' || scheme === 'SSWS' || /[0-9._~+/=-]/.test(text) || /.[A-Z]/.test(text) && /[a-z]/.test(text) || text.length >= 24;
 }
 
+// An approval link's token decides a hold (the incident keeps only its hash), so a recorded
+// call that carries the link (the Slack message of a hold) must not keep it either. '/' may be
+// percent-encoded where the link sits inside a form or URL.
+const APPROVAL_TOKEN = /((?:\/|%2F)ir-approval(?:\/|%2F)[0-9A-Za-z]+(?:\/|%2F)[0-9A-Za-z]+(?:\/|%2F)(?:approve|deny)(?:\/|%2F))[A-Za-z0-9_-]+/gi;
+
 export function redactString(value: string): string {
-  return value.replace(INLINE_SECRET, (match: string, scheme: string, credential: string) =>
+  const masked = value.replace(INLINE_SECRET, (match: string, scheme: string, credential: string) =>
     looksLikeCredential(scheme, credential) ? `${scheme} ${REDACTED}` : match);
+  return masked.includes('ir-approval') ? masked.replace(APPROVAL_TOKEN, `$1${REDACTED}`) : masked;
 }
 
 export function redact<T>(value: T, depth = 0): T {

@@ -113,6 +113,11 @@ describe('NIST SP 800-61 example flow, live against the Slack, PagerDuty and Jir
     assert.equal(trail.replies.length, 3);
     // While held, the message links the approval page (the links exist only in that message).
     assert.match(JSON.stringify(trail.updates[0]), new RegExp(new URL(held.approval.approve).pathname.replace(/[/]/g, '\\/')));
+    // ...and nowhere else: the recorded call in the timeline keeps the link without its token.
+    const token = new URL(held.approval.approve).pathname.split('/').at(-1)!;
+    const stored = JSON.stringify(done);
+    assert.ok(!stored.includes(token), 'the approval token is not in the incident');
+    assert.match(stored, /ir-approval\/[0-9A-Z]+\/[0-9A-Z]+\/approve\/\[redacted\]/);
     assert.match(trail.replies[1]!.text, /containment-eradication-recovery/);
     assert.match(trail.replies[2]!.text, /resolved/);
     assert.match(trail.replies[2]!.text, /post-incident/);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { bodyExcerpt, redactBody, redactHeaders, redactText, redactUrl, REDACTED } from '../../../core/model/redact';
+import { bodyExcerpt, redact, redactBody, redactHeaders, redactText, redactUrl, REDACTED } from '../../../core/model/redact';
 
 describe('redaction of outbound requests', () => {
   it('redacts credential headers by name, including ones that do not say so', () => {
@@ -33,6 +33,16 @@ describe('redaction of outbound requests', () => {
   it('masks token-shaped strings and URL passwords in free text', () => {
     assert.equal(redactText('jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U end'), `jwt ${REDACTED} end`);
     assert.equal(redactText('via https://u:p4ss@proxy.corp:8080 failed'), `via https://u:${REDACTED}@proxy.corp:8080 failed`);
+  });
+
+  it('masks approval link tokens, plain or percent-encoded, keeping the rest of the link', () => {
+    const token = 'AbC-d_'.repeat(7) + 'x';
+    const link = `http://127.0.0.1:1880/ir-approval/01KB0000000000000000000000/01KB0000000000000000000001/approve/${token}`;
+    assert.equal(redactText(`Approve: <${link}|approve>`), `Approve: <${link.replace(token, REDACTED)}|approve>`);
+    assert.deepEqual(redactBody(`blocks=${encodeURIComponent(JSON.stringify([{ text: link }]))}`, 'application/x-www-form-urlencoded'),
+      { blocks: JSON.stringify([{ text: link.replace(token, REDACTED) }]) });
+    assert.equal(redactText(encodeURIComponent(link)), encodeURIComponent(link).replace(token, REDACTED));
+    assert.equal(redact({ deny: link.replace('/approve/', '/deny/') }).deny, link.replace('/approve/', '/deny/').replace(token, REDACTED));
   });
 
   it('makes short excerpts for error messages', () => {
