@@ -5,7 +5,8 @@ import { SerialQueue } from '../../core/integrations/serial-queue';
 import { setStatus } from '../../core/model/incident';
 import { appendTimeline } from '../../core/model/timeline';
 import type { Incident, NodeRef } from '../../core/model/types';
-import { incidentOf, nodeRef, onInput, shortText, useStore } from '../common/node';
+import { incidentOf, nodeRef, onInput, shortText, useStore, type IncidentMessage, type Send } from '../common/node';
+import { restorers } from '../common/restorers';
 import type { DirectoryConfigNode } from '../directory/settings';
 
 interface DisableAccountDef extends NodeDef {
@@ -55,7 +56,7 @@ export = function (RED: NodeAPI): void {
       return values.map((v) => String(v).trim()).filter(Boolean);
     };
 
-    onInput(node, async (msg, send) => {
+    const run = async (msg: IncidentMessage, send: Send): Promise<void> => {
       // Restore is often asked for later, by id (msg.incidentId): the store has the incident.
       const byId = (msg as { incidentId?: unknown }).incidentId;
       let given: Incident;
@@ -110,7 +111,37 @@ export = function (RED: NodeAPI): void {
         send(msg); // the playbook goes on; failures are in the timeline and catchable
         if (error) throw error;
       });
-    });
+    };
+    onInput(node, run);
+
+    if (restore && directory) {
+      // The incident sidebar's "Restore accounts" (a person, behind the editor login) arrives
+      // here as a message would; Catch nodes hear its failures as they hear the node's own.
+      restorers.set(node.id, {
+        store,
+        directoryId: directory.id,
+        restore: async (incidentId, by, reason) => {
+          await store.update(incidentId, (inc) => {
+            appendTimeline(inc, {
+              node: { type: 'editor', id: 'sidebar', name: by }, action: 'restore-requested', outcome: 'ok',
+              summary: `${by} asked to restore the accounts this incident disabled in ${directory.name || DIRECTORY_LABELS[directory.kind]}${reason ? `: ${reason}` : ''}`,
+              details: { directory: { id: directory.id, kind: directory.kind }, restoreNode: nodeRef(node), reason: reason || null },
+            });
+          });
+          const msg: IncidentMessage = { _msgid: RED.util.generateId(), incidentId, restoredBy: by } as IncidentMessage;
+          try {
+            await run(msg, (out) => node.send(out));
+          } catch (err) {
+            const error = err instanceof Error ? err : new Error(String(err));
+            node.status({ fill: 'red', shape: 'dot', text: shortText(error.message) });
+            node.error(error, msg);
+            throw error;
+          }
+          return msg.incident as Incident;
+        },
+      });
+      node.on('close', () => { restorers.delete(node.id); });
+    }
   }
   RED.nodes.registerType('ir-disable-account', DisableAccount);
 };

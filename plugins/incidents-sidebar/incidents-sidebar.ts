@@ -5,7 +5,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { NodeAPI } from 'node-red';
 import {
-  AnalystActionError, applyAnalystAction, isAnalystAction, MAX_REASON_LENGTH, requireText, type ActionInput,
+  AnalystActionError, applyAnalystAction, isAnalystAction, MAX_REASON_LENGTH, optionalText, requireText, type ActionInput,
 } from '../../core/actions/analyst';
 import { getFramework, getPhase } from '../../core/frameworks';
 import {
@@ -13,6 +13,7 @@ import {
 } from '../../core/model/types';
 import { IncidentNotFoundError, type IncidentStore } from '../../core/store/types';
 import { gates } from '../../nodes/common/gates';
+import { restorers, type RestoreHandle } from '../../nodes/common/restorers';
 import { activeStores } from '../../nodes/common/store';
 
 const PLUGIN_ID = 'ir-incidents-sidebar';
@@ -50,7 +51,7 @@ interface IncidentSummary {
   lastSeenAt: string;
 }
 
-type ErrorCode = 'cross-site' | 'bad-request' | 'not-found' | 'unknown-action' | 'invalid' | 'conflict' | 'forbidden' | 'expired' | 'gate-not-deployed' | 'unsupported-media-type' | 'failed';
+type ErrorCode = 'cross-site' | 'bad-request' | 'not-found' | 'unknown-action' | 'invalid' | 'conflict' | 'forbidden' | 'expired' | 'gate-not-deployed' | 'restore-not-deployed' | 'unsupported-media-type' | 'failed';
 
 class RouteError extends Error {
   constructor(readonly status: number, readonly code: ErrorCode, message: string) {
@@ -216,6 +217,29 @@ async function decideHold(incidentId: string, decision: 'approve' | 'deny', body
   return result.message;
 }
 
+/**
+ * Restore what the incident disabled: each directory's deployed disable-account node in restore
+ * mode (on the incident's store) re-enables its accounts and continues its flow.
+ */
+async function restoreAccounts(incidentId: string, body: ActionInput, user: string): Promise<string> {
+  const reason = optionalText(body.reason, 'the reason', MAX_REASON_LENGTH);
+  const { store, incident } = await findIncident(incidentId);
+  const accounts = incident.accounts ?? [];
+  const disabled = accounts.filter((a) => a.state === 'disabled');
+  if (!disabled.length) {
+    throw new RouteError(409, 'conflict', accounts.length ? 'every account this incident disabled is restored already' : 'this incident disabled no account: nothing to restore');
+  }
+  const handles: RestoreHandle[] = [];
+  for (const directoryId of new Set(disabled.map((a) => a.directory.id))) {
+    const handle = [...restorers.values()].find((r) => r.directoryId === directoryId && r.store === store);
+    const named = disabled.find((a) => a.directory.id === directoryId)!.directory;
+    if (!handle) throw new RouteError(409, 'restore-not-deployed', `no disable-account node in restore mode is deployed for the directory ${named.name ?? named.id} (and this incident's store)`);
+    handles.push(handle);
+  }
+  for (const handle of handles) await handle.restore(incidentId, user, reason);
+  return `Restore asked for ${disabled.length} account(s): ${disabled.map((a) => a.login || a.identifier).join(', ')}. The timeline says what was re-enabled.`;
+}
+
 /** host:port of a URL or Host header, with the scheme's default port made explicit; undefined when unparsable. */
 function hostPort(value: string, scheme = 'http:'): string | undefined {
   try {
@@ -292,11 +316,14 @@ function registerRoutes(RED: NodeAPI): void {
         if (action === 'approve' || action === 'deny') {
           message = await decideHold(id, action, body, user);
           ({ incident } = await findIncident(id));
+        } else if (action === 'restore') {
+          message = await restoreAccounts(id, body, user);
+          ({ incident } = await findIncident(id));
         } else if (isAnalystAction(action)) {
           const { store } = await findIncident(id);
           incident = await store.update(id, (latest) => { message = applyAnalystAction(latest, action, body, { user }).summary; });
         } else {
-          throw new RouteError(400, 'unknown-action', `unknown action "${action}": use acknowledge, assign, note, severity, close, reopen, approve or deny`);
+          throw new RouteError(400, 'unknown-action', `unknown action "${action}": use acknowledge, assign, note, severity, close, reopen, approve, deny or restore`);
         }
         RED.log.info(`[incident-response] ${user}: ${action} on incident ${id}`);
         res.json({ message, incident: incidentView(incident) });

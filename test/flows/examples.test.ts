@@ -7,12 +7,15 @@ import type { Incident, IncidentStatus } from '../../core/model/types';
 import { incidentErrors } from '../../core/model/validate';
 import { ALL_NODES, captureHttpNode, coreNode, helper, nextMessage, type FlowNode } from '../helpers/node-red';
 import { alertmanagerWebhook } from '../helpers/payloads';
+import type { NodeModule } from 'node-red-node-test-helper';
 
 // Every shipped example playbook, loaded as Node-RED deploys it and driven over HTTP with the
 // repo's alert fixtures. What each run must do is read from the flow's own wiring (the chain
 // of nodes from alert-in to the answer), so the test follows the example as it is drawn.
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
+// The sidebar's admin routes (restore is asked for there), registered as Node-RED loads the plugin.
+const sidebarPlugin = require(path.resolve(__dirname, '..', '..', 'plugins', 'incidents-sidebar', 'incidents-sidebar.js')) as NodeModule;
 const EXAMPLES = path.join(ROOT, 'examples');
 const ALERTS = path.join(ROOT, 'test', 'fixtures', 'alerts');
 
@@ -118,7 +121,7 @@ function expectedActions(type: string): string[] {
 for (const spec of SPECS) {
   describe(`${spec.file.replace(/\.json$/, '')} example flow`, () => {
     const http = captureHttpNode();
-    const modules = [...ALL_NODES, http.module, ...MODULES_OF_CORE];
+    const modules = [...ALL_NODES, http.module, ...MODULES_OF_CORE, sidebarPlugin];
     const flow = readExample(spec.file);
     const framework = getFramework(spec.framework)!;
     const id = (suffix: string) => `${spec.prefix}_${suffix}`;
@@ -189,11 +192,17 @@ for (const spec of SPECS) {
 
       // Containment is never undone in the same run: restoring is a person's later request.
       assert.ok(!done.timeline.some((e) => e.action === 'restore-account'), 'restored in the same run as containment');
-      const restored = await supertest(http.app()).post(`${spec.endpoint}/restore`).set('content-type', 'application/json')
-        .send(JSON.stringify({ id: done.id })).expect(200);
-      const after = restored.body as Incident;
+      // It is asked for from the editor's incident sidebar (behind its login), never over http-in.
+      await supertest(http.app()).post(`${spec.endpoint}/restore`).set('content-type', 'application/json').send(JSON.stringify({ id: done.id })).expect(404);
+      const restoredMsg = nextMessage<{ incident: Incident }>(helper.getNode(id('restored')));
+      const restored = (await helper.request().post(`/ir/incidents/${done.id}/restore`).set('content-type', 'application/json')
+        .send({ reason: 'recovered' }).expect(200)).body as { message: string; incident: Incident };
+      assert.match(restored.message, /Restore asked for 1 account\(s\)/);
+      const after = (await restoredMsg).incident;
       assert.equal(after.id, done.id);
-      assert.ok(after.timeline.some((e) => e.action === 'restore-account' && e.node.id === id('restore')), 'the restore endpoint ran the restore step');
+      assert.ok(after.timeline.some((e) => e.action === 'restore-requested' && e.node.type === 'editor' && /recovered/.test(e.summary)), 'who asked is recorded');
+      assert.ok(after.timeline.some((e) => e.action === 'restore-account' && e.node.id === id('restore')), 'the sidebar ran the restore step');
+      assert.equal((await helper.request().post(`/ir/incidents/${done.id}/restore`).set('content-type', 'application/json').send({}).expect(409)).body.error.code, 'conflict');
 
       // Every node of the package in this flow left its entry, of the kind its type writes.
       // (The steps after a "resolved" notice from the source run on alert-in's update output.)

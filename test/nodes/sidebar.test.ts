@@ -275,6 +275,20 @@ describe('incident sidebar admin routes', () => {
     assert.match((res.body as ErrorAnswer).error.message, /editor is not one of the approvers/);
   });
 
+  it('restores only through a deployed restore node of the directory that disabled the account', async () => {
+    const held = await heldIncident();
+    const store = activeStores()[0]!;
+    await store.update(held.incident.id, (inc) => {
+      inc.accounts = [{
+        directory: { id: 'dir-not-deployed', name: 'Corp LDAP', kind: 'ldap' }, identifier: 'alice', accountId: 'uid=alice,ou=people,dc=example,dc=org', login: 'alice',
+        state: 'disabled', method: 'ldap.ppolicy', previous: {}, irreversible: [], disabledAt: new Date().toISOString(), node: { type: 'ir-disable-account', id: 'gone' },
+      }];
+    });
+    const res = await act(held.incident.id, 'restore', {}).expect(409);
+    assert.equal((res.body as ErrorAnswer).error.code, 'restore-not-deployed');
+    assert.match((res.body as ErrorAnswer).error.message, /no disable-account node in restore mode is deployed for the directory Corp LDAP/);
+  });
+
   it('answers clear errors: unknown incident, unknown action, bad input, not JSON', async () => {
     const held = await heldIncident();
     const id = held.incident.id;
@@ -295,6 +309,7 @@ describe('incident sidebar admin routes', () => {
     await expectError(act(id, 'approve', { reason: 'x' }), 400, 'invalid', /holdId is missing/);
     await expectError(act(id, 'approve', { holdId: held.approval.holdId }), 400, 'invalid', /the reason is empty/);
     await expectError(act(id, 'approve', { holdId: 'nope', reason: 'x' }), 404, 'not-found', /has no approval nope/);
+    await expectError(act(id, 'restore'), 409, 'conflict', /this incident disabled no account: nothing to restore/);
     await expectError(helper.request().post(`/ir/incidents/${id}/note`).type('form').send({ text: 'from a form' }) as ReturnType<typeof act>, 415, 'unsupported-media-type');
     // Nothing of that reached the incident.
     const stored = ((await helper.request().get(`/ir/incidents/${id}`).expect(200)).body as { incident: IncidentView }).incident;
