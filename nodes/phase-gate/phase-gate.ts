@@ -20,6 +20,8 @@ interface PhaseGateDef extends NodeDef {
   approvers: string;
   approvalTimeoutMinutes: string | number;
   publicBaseUrl: string;
+  /** The approval links in msg.payload (the webhook answer) too, not only in msg.approval. */
+  linksInAnswer?: boolean;
   slaLow: string | number;
   slaMedium: string | number;
   slaHigh: string | number;
@@ -85,6 +87,8 @@ async function findHold(incidentId: string, holdId: string): Promise<{ incident:
   }
   return undefined;
 }
+
+const DECIDE_IN = "the Node-RED editor's incident sidebar, or the links sent to the approvers (msg.approval)";
 
 export = function (RED: NodeAPI): void {
   function PhaseGate(this: Node, config: PhaseGateDef): void {
@@ -166,8 +170,12 @@ export = function (RED: NodeAPI): void {
         // The links exist only here, in this message: the incident keeps their hashes. A re-run
         // while the hold is pending answers without them.
         const approval = { holdId: result.hold.id, phase: result.hold.phase, expiresAt: result.hold.expiresAt, alreadyHeld: !result.fresh, ...result.links };
-        // Ready for an http-response: the webhook learns the playbook waits for a person.
-        Object.assign(msg, { approval, statusCode: 202, payload: { incident, approval } });
+        // Ready for an http-response: the webhook learns the playbook waits for a person. The
+        // sender is not the approver (an attacker who can post alerts would approve the
+        // containment they provoke): the links stay out of the answer unless asked for.
+        const answered = config.linksInAnswer === true ? approval
+          : { holdId: approval.holdId, phase: approval.phase, expiresAt: approval.expiresAt, alreadyHeld: approval.alreadyHeld, decideIn: DECIDE_IN };
+        Object.assign(msg, { approval, statusCode: 202, payload: { incident, approval: answered } });
         all[outputs.awaiting!] = msg;
       } else {
         await afterEntry(incident, result);

@@ -133,6 +133,12 @@ for (const spec of SPECS) {
     beforeEach(() => helper.load(modules, deployable(flow)));
     afterEach(() => helper.unload());
 
+    // The held gate's debug node (the editor's debug sidebar): where the example shows the links.
+    const approvalSink = () => {
+      const gate = flow.find((n) => n.id === spec.heldGate)!;
+      const sink = (gate.wires as Wires)[2]!.find((target) => flow.find((n) => n.id === target)?.type === 'debug')!;
+      return helper.getNode(sink);
+    };
     const post = (body: string | Buffer, type = 'application/json') =>
       supertest(http.app()).post(spec.endpoint).set('content-type', type).send(body);
 
@@ -163,8 +169,11 @@ for (const spec of SPECS) {
     });
 
     it('holds a critical incident (202), and after the approval from the link runs the rest; every node leaves its timeline entry', async () => {
+      const links = nextMessage<{ approval: { approve: string; deny: string } }>(approvalSink());
       const held = await post(fixture('crowdstrike-detection.json')).expect(202);
-      const { incident, approval } = held.body as { incident: Incident; approval: { approve: string; deny: string; phase: string } };
+      const { incident, approval: answered } = held.body as { incident: Incident; approval: { approve?: string; phase: string } };
+      assert.equal(answered.approve, undefined, 'no approval link in the webhook answer');
+      const approval = { ...answered, ...(await links).approval };
       assert.equal(incident.severity, 'critical');
       const upToHold = chain(flow, id('alert_in'), (n) => n === spec.heldGate);
       const heldAt = spec.phases.indexOf(approval.phase);
@@ -216,7 +225,9 @@ for (const spec of SPECS) {
     });
 
     it('stops at a denial: the denied output fires and containment never runs', async () => {
-      const held = (await post(fixture('crowdstrike-detection.json')).expect(202)).body as { incident: Incident; approval: { deny: string } };
+      const links = nextMessage<{ incident: Incident; approval: { deny: string } }>(approvalSink());
+      await post(fixture('crowdstrike-detection.json')).expect(202);
+      const held = await links;
       const heldGate = flow.find((n) => n.id === spec.heldGate)!;
       const deniedSink = helper.getNode((heldGate.wires as Wires)[3]![0]!);
       const denied = nextMessage<{ incident: Incident; approval: { decision: string } }>(deniedSink);

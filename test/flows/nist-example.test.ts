@@ -101,6 +101,14 @@ describe('NIST SP 800-61 example flow', () => {
     assert.ok(calls.length > 0 && calls.every((c) => c.outcome === 'dry-run'));
   });
 
+  it('answers an alert dated 9999-12-31 like any other: the log search looks around now', async () => {
+    const res = await post(JSON.stringify({ title: 't', severity: 'low', timestamp: '9999-12-31T23:59:59Z', src_ip: '192.0.2.9' })).expect(200);
+    const done = res.body as Incident;
+    assert.equal(done.status, 'resolved');
+    assert.ok(Date.parse(done.logs!.to) <= Date.now() + 61 * 60_000, done.logs!.to);
+    assert.ok(!done.timeline.some((e) => e.outcome === 'error'), JSON.stringify(done.timeline.filter((e) => e.outcome === 'error')));
+  });
+
   it('enriches an IP with an ASN from the test ASN database', async () => {
     const res = await post(JSON.stringify(wazuhAlert('1.128.0.1', '1718000000.9999'))).expect(200);
     const ip = (res.body as Incident).observables.find((o) => o.value === '1.128.0.1');
@@ -108,8 +116,13 @@ describe('NIST SP 800-61 example flow', () => {
   });
 
   it('holds a critical incident for approval with a 202, and finishes the playbook once approved', async () => {
+    // The links reach the approvers (the Slack message, the editor's debug sidebar), not the sender.
+    const links = nextMessage<{ approval: { approve: string; deny: string } }>(helper.getNode('ir_nist_log_held'));
     const held = await post(JSON.stringify(alertmanagerWebhook('firing'))).expect(202);
-    const { incident, approval } = held.body as { incident: Incident; approval: { approve: string; deny: string } };
+    const { incident, approval: answered } = held.body as { incident: Incident; approval: Record<string, unknown> };
+    assert.equal(answered.approve, undefined, 'no approval link in the webhook answer');
+    assert.match(String(answered.decideIn), /incident sidebar/);
+    const { approval } = await links;
     assert.equal(incident.severity, 'critical');
     assert.equal(incident.phase, 'detection-analysis');
     const path = new URL(approval.approve).pathname;

@@ -93,7 +93,9 @@ describe('NIST SP 800-61 example flow, live against the Slack, PagerDuty and Jir
   }
 
   it('critical, held, approved: one Slack message updated at each phase; PagerDuty trigger, acknowledge, resolve with one dedup key', async () => {
-    const held = (await supertest(http.app()).post('/ir/nist').set('content-type', 'application/json').send(JSON.stringify(alertmanagerWebhook('firing'))).expect(202)).body as { incident: Incident; approval: { approve: string } };
+    const links = nextMessage<{ approval: { approve: string } }>(helper.getNode('ir_nist_log_held'));
+    const answer = (await supertest(http.app()).post('/ir/nist').set('content-type', 'application/json').send(JSON.stringify(alertmanagerWebhook('firing'))).expect(202)).body as { incident: Incident };
+    const held = { incident: answer.incident, approval: (await links).approval };
     const id = held.incident.id;
     const { channel, ts } = held.incident.refs.slack as { channel: string; ts: string };
     assert.equal(channel, 'C0SEC');

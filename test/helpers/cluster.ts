@@ -12,13 +12,16 @@ export interface RedisStoreConfig {
 
 /**
  * The NIST example flow; with `redis`, every node on one Redis store config node (its password
- * as a credential, as the editor deploys it). `slaMinutes` shortens the Detection and Analysis
+ * as a credential, as the editor deploys it), and its containment gate answering the approval
+ * links to the sender (as for a verified sender). `slaMinutes` shortens the Detection and Analysis
  * SLA of high and critical incidents, whose breach is then logged to the console.
  */
 export function nistFlow(options: { redis?: RedisStoreConfig; slaMinutes?: number } = {}): Array<Record<string, unknown>> {
   const example = JSON.parse(fs.readFileSync(path.join(ROOT, 'flows', 'NIST SP 800-61 playbook.json'), 'utf8')) as Array<Record<string, unknown>>;
   const flow = example.map((n) => {
     const node = options.redis && 'store' in n ? { ...n, store: 'ir_redis_store' } : { ...n };
+    // The tests stand for a verified sender: the webhook answer carries the approval links.
+    if (n.id === 'ir_nist_gate_contain') Object.assign(node, { linksInAnswer: true });
     if (options.slaMinutes !== undefined && n.id === 'ir_nist_gate_detect') Object.assign(node, { slaCritical: options.slaMinutes, slaHigh: options.slaMinutes });
     if (options.slaMinutes !== undefined && n.id === 'ir_nist_sla') Object.assign(node, { console: true });
     return node;

@@ -46,7 +46,10 @@ describe('phase-gate approvals over HTTP', () => {
   it('holds with a 202 answer and links; GET shows a page and decides nothing; POST approves once', async () => {
     const held = await hold();
     assert.equal(held.statusCode, 202);
-    assert.equal(held.payload!.approval.approve, held.approval.approve);
+    // The answer to the alert's sender says the step is held, not how to decide it.
+    assert.equal(held.payload!.approval.approve, undefined);
+    assert.equal(held.payload!.approval.holdId, held.approval.holdId);
+    assert.match(String((held.payload!.approval as { decideIn?: string }).decideIn), /incident sidebar/);
     assert.match(held.approval.approve, /^http:\/\/127\.0\.0\.1:1880\/ir-approval\//);
     assert.equal(held.incident.phase, 'detection-analysis');
     assert.deepEqual(incidentErrors(held.incident), []);
@@ -84,6 +87,15 @@ describe('phase-gate approvals over HTTP', () => {
     await supertest(http.app()).get(approvePath.replace(held.approval.holdId, '01ARZ3NDEKTSV4RRFFQ69G5FAV')).expect(404);
     await supertest(http.app()).get(approvePath.replace('/approve/', '/maybe/')).expect(404);
     await supertest(http.app()).post(approvePath).type('form').send({ by: '' }).expect(400);
+  });
+
+  it('puts the links in the answer only when asked to (a verified sender)', async () => {
+    const held = await hold({ linksInAnswer: true });
+    assert.equal(held.payload!.approval.approve, held.approval.approve);
+    assert.equal(held.payload!.approval.deny, held.approval.deny);
+    await helper.unload();
+    const personal = await hold({ linksInAnswer: true, approvers: 'alice' });
+    assert.deepEqual((personal.payload!.approval as unknown as { approvers: unknown[] }).approvers, (personal.approval as unknown as { approvers: unknown[] }).approvers);
   });
 
   it('gives each listed approver links of their own, which say who decides', async () => {

@@ -13,6 +13,17 @@ async function post(nodeRed: RunningNodeRed, route: string, body: unknown): Prom
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 
+/**
+ * The NIST example with its containment gate answering the approval links to the sender (the
+ * gate's "links in the webhook answer", for a verified sender), so the test can hold and decide
+ * over HTTP alone; `change` edits it further.
+ */
+function exampleWithLinks(userDir: string, change: (n: Record<string, unknown>) => Record<string, unknown> = (n) => n): void {
+  const example = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'flows', 'NIST SP 800-61 playbook.json'), 'utf8')) as Array<Record<string, unknown>>;
+  const flow = example.map((n) => change(n.id === 'ir_nist_gate_contain' ? { ...n, linksInAnswer: true } : n));
+  fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flow));
+}
+
 async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!check()) {
@@ -38,6 +49,7 @@ describe('restarts in the middle of an approval and of a timer (Node-RED CLI)', 
 
   it('keeps a held incident across a restart and continues it when approved from the page', async () => {
     const userDir = tempDir();
+    exampleWithLinks(userDir);
     nodeRed = await startNodeRed(userDir);
     const held = await post(nodeRed, '/ir/nist', alertmanagerWebhook('firing'));
     assert.equal(held.status, 202, JSON.stringify(held.json));
@@ -73,14 +85,12 @@ describe('restarts in the middle of an approval and of a timer (Node-RED CLI)', 
 
   it('fires an approval expiry that fell due while Node-RED was down', async () => {
     const userDir = tempDir();
-    const example = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'flows', 'NIST SP 800-61 playbook.json'), 'utf8')) as Array<Record<string, unknown>>;
     // The example, with a 3-second approval window and the denial logged to the console.
-    const flow = example.map((n) => {
+    exampleWithLinks(userDir, (n) => {
       if (n.id === 'ir_nist_gate_contain') return { ...n, approvalTimeoutMinutes: 0.05 };
       if (n.id === 'ir_nist_denied') return { ...n, console: true };
       return n;
     });
-    fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flow));
     nodeRed = await startNodeRed(userDir);
     const held = await post(nodeRed, '/ir/nist', alertmanagerWebhook('firing'));
     assert.equal(held.status, 202);
