@@ -16,6 +16,8 @@ export interface QueryOptions {
   afterMinutes?: number;
   /** The window's anchor instead of the incident's first/last alert time. */
   at?: string | Date;
+  /** The present (tests): the window's centre is never later than this. */
+  now?: Date;
   /** Observable types to search for (default DEFAULT_TYPES). */
   types?: readonly ObservableType[];
   /** Only observables with one of these roles (default any role). */
@@ -77,8 +79,11 @@ export function parseRoles(value: unknown): ObservableRole[] | undefined {
 export function buildLogQuery(incident: Incident, options: QueryOptions = {}): LogQuery {
   const before = minutes(options.beforeMinutes, DEFAULTS.beforeMinutes, 'minutes before');
   const after = minutes(options.afterMinutes, DEFAULTS.afterMinutes, 'minutes after');
-  const start = options.at !== undefined ? time(options.at, 'the window time') : time(incident.firstSeenAt, 'incident.firstSeenAt');
-  const end = options.at !== undefined ? start : time(incident.lastSeenAt, 'incident.lastSeenAt');
+  // No log line is written in the future: a source whose clock runs ahead (or an alert dated
+  // 9999-12-31) is searched around now, and the window always stays a valid date range.
+  const now = (options.now ?? new Date()).getTime();
+  const end = Math.min(options.at !== undefined ? time(options.at, 'the window time') : time(incident.lastSeenAt, 'incident.lastSeenAt'), now);
+  const start = Math.min(options.at !== undefined ? end : time(incident.firstSeenAt, 'incident.firstSeenAt'), end);
   const limit = options.limit ?? DEFAULTS.limit;
   if (!Number.isInteger(limit) || limit < 1 || limit > DEFAULTS.maxLimit) throw new QueryError(`log-fetch: the limit must be a whole number from 1 to ${DEFAULTS.maxLimit}, got ${String(limit)}`);
   const types = options.types ?? DEFAULT_TYPES;

@@ -20,6 +20,14 @@ describe('log-fetch query from the incident', () => {
     assert.deepEqual([at.from, at.to], ['2026-03-01T23:59:00.000Z', '2026-03-02T00:01:00.000Z']);
   });
 
+  it('searches around now, never in the future, for an alert dated ahead (a fast clock, 9999-12-31)', () => {
+    const now = new Date('2026-03-01T12:00:00.000Z');
+    const ahead = buildLogQuery(incident({ ...inc(), firstSeenAt: '2026-03-01T11:50:00.000Z', lastSeenAt: '9999-12-31T23:59:59.000Z' }), { now, beforeMinutes: 30, afterMinutes: 30 });
+    assert.deepEqual([ahead.from, ahead.to], ['2026-03-01T11:20:00.000Z', '2026-03-01T12:30:00.000Z']);
+    const all = buildLogQuery(incident({ ...inc(), firstSeenAt: '9999-12-31T23:59:59.000Z', lastSeenAt: '9999-12-31T23:59:59.000Z' }), { now, beforeMinutes: 30, afterMinutes: 30 });
+    assert.deepEqual([all.from, all.to], ['2026-03-01T11:30:00.000Z', '2026-03-01T12:30:00.000Z']);
+  });
+
   it('searches the observables of the chosen types and roles, once each, plus extra values', () => {
     assert.deepEqual(buildLogQuery(inc()).observables.map((o) => o.value), ['198.51.100.7', 'web-01', 'alice', '10.0.0.5']);
     assert.deepEqual(buildLogQuery(inc(), { types: ['ip'] }).observables.map((o) => o.value), ['198.51.100.7', '10.0.0.5']);
