@@ -22,7 +22,15 @@ function page(title: string, body: string): string {
  */
 export function confirmationPage(incident: Incident, hold: Hold, decision: Decision, phaseLabel: string, currentPhaseLabel: string, approver?: string): string {
   const verb = decision === 'approve' ? 'Approve' : 'Deny';
-  const observables = incident.observables.slice(0, 8).map((o) => `${esc(o.type)} <code>${esc(o.value)}</code>`).join('<br>') || '—';
+  // What the approver decides on, all of it: an attacker could otherwise push the account a
+  // containment step will act on below a cut-off, behind harmless observables.
+  const listed = (items: typeof incident.observables, max: number): string => {
+    const shown = items.slice(0, max).map((o) => `${esc(o.type)} <code>${esc(o.value)}</code>${o.verdict ? ` — ${esc(o.verdict)}` : ''}`);
+    if (items.length > max) shown.push(`<i>and ${items.length - max} more (see the incident)</i>`);
+    return shown.join('<br>') || '—';
+  };
+  const accounts = listed(incident.observables.filter((o) => o.type === 'user'), 50);
+  const observables = listed(incident.observables.filter((o) => o.type !== 'user'), 20);
   // An approver's own link names them: nothing to type.
   const who = approver
     ? `<p>You decide as <b>${esc(approver)}</b> (this link was made for you).</p>`
@@ -33,7 +41,8 @@ export function confirmationPage(incident: Incident, hold: Hold, decision: Decis
 <tr><td>Severity</td><td>${esc(incident.severity)}</td></tr>
 <tr><td>Current phase</td><td>${esc(currentPhaseLabel || '—')}</td></tr>
 <tr><td>Step held</td><td>${esc(phaseLabel)}</td></tr>
-<tr><td>Observables</td><td>${observables}</td></tr>
+<tr><td>Accounts named</td><td>${accounts}</td></tr>
+<tr><td>Other observables</td><td>${observables}</td></tr>
 <tr><td>Expires</td><td>${esc(hold.expiresAt)}</td></tr></table>
 <form method="post">${who}<label for="reason">Reason (recorded in the timeline)</label><textarea id="reason" name="reason" rows="3"></textarea>
 <button class="${decision}" type="submit">${verb}</button></form>`);

@@ -41,7 +41,14 @@ function cell(text: string): string {
   return text
     .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
     .replace(/([\\`*_[\]|])/g, '\\$1')
-    .replace(/\r?\n/g, ' ');
+    // Every line break Markdown or a browser honours (a bare CR too) would let alert text start
+    // a heading or a list item of its own.
+    .replace(/\r\n|[\r\n\u0085\u2028\u2029]/g, ' ')
+    // Defanged, as incident reports write indicators: renderers turn bare URLs, www. names and
+    // mail addresses into links (GFM autolinks) without any Markdown syntax.
+    .replace(/:\/\//g, '[:]//')
+    .replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}[.]`)
+    .replace(/([^\s@])@(?=[^\s@]+\.[^\s@])/g, '$1[@]');
 }
 
 function phaseLabel(framework: FrameworkDefinition | undefined, id: string): string {

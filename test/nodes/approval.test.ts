@@ -57,6 +57,7 @@ describe('phase-gate approvals over HTTP', () => {
     const page = await supertest(http.app()).get(pathOf(held.approval.approve)).expect(200).expect('content-type', /html/);
     assert.match(page.text, /Approve “Containment, Eradication and Recovery”\?/);
     assert.match(page.text, /sshd: brute force/);
+    assert.match(page.text, /<td>Accounts named<\/td><td>(user <code>[^<]+<\/code>|—)/);
     assert.equal(page.headers['referrer-policy'], 'no-referrer');
     // A second GET (a chat preview, a link scanner) still decides nothing.
     await supertest(http.app()).get(pathOf(held.approval.approve)).expect(200);

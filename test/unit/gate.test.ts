@@ -6,6 +6,7 @@ import { applyDecision, applyExpiry, applyGate, applySlaCheck, type GateConfig }
 import { incidentErrors } from '../../core/model/validate';
 import { buildReport, LESSONS_LEARNED_QUESTIONS } from '../../core/report/report';
 import { appendTimeline } from '../../core/model/timeline';
+import { confirmationPage } from '../../core/approval/page';
 import { incident } from '../helpers/fixtures';
 
 const nist = getFramework('nist-800-61r2')!;
@@ -196,6 +197,30 @@ describe('phase-gate logic: approvals, SLA and report', () => {
     inc.observables.push({ type: 'url', value: 'http://a`b<script>', roles: [], tags: [] });
     const md = buildReport(inc, nist).markdown;
     assert.doesNotMatch(md, /<img|<script/);
-    assert.match(md, /^# Post-incident report: &lt;img src=x onerror=alert\(1\)&gt; \\`x\\` \\\[click\\\]\(http:\/\/evil\) \\\| \\\*boom\\\*/);
+    assert.match(md, /^# Post-incident report: &lt;img src=x onerror=alert\(1\)&gt; \\`x\\` \\\[click\\\]\(http\[:\]\/\/evil\) \\\| \\\*boom\\\*/);
+  });
+
+  it('shows the approver every account the incident names, and says when other observables are left out', () => {
+    const inc = incident({ title: 'spray' });
+    inc.observables = [
+      ...Array.from({ length: 25 }, (_, i) => ({ type: 'ip' as const, value: `198.51.100.${i}`, roles: [], tags: [], ...(i === 0 ? { verdict: 'malicious' as const } : {}) })),
+      { type: 'user', value: 'ceo.jane', roles: ['actor'], tags: [] },
+    ];
+    const hold = inc.holds[0] ?? { id: 'h', gate: { type: 'ir-phase-gate', id: 'g' }, phase: 'containment-eradication-recovery', state: 'pending' as const, createdAt: '', expiresAt: '2026-01-01T00:00:00Z', tokens: [] };
+    const html = confirmationPage(inc, hold, 'approve', 'Containment', 'Detection');
+    assert.match(html, /<td>Accounts named<\/td><td>user <code>ceo\.jane<\/code><\/td>/);
+    assert.match(html, /ip <code>198\.51\.100\.0<\/code> — malicious/);
+    assert.match(html, /and 5 more \(see the incident\)/);
+  });
+
+  it('keeps attacker text on its line (a bare CR, U+2028) and defangs what renderers autolink', () => {
+    const inc = incident({ title: 'Pwn' });
+    appendTimeline(inc, { node: { type: 'ir-alert-in', id: 'in' }, action: 'incident-opened', outcome: 'ok', summary: 'Pwn \r## Approvals\r- Containment: approved by CISO\u2028# x https://evil.example/x www.evil.example ceo@evil.example' });
+    const md = buildReport(inc, nist).markdown;
+    const line = md.split('\n').find((l) => /Pwn\s+## Approvals/.test(l))!;
+    assert.ok(line, md);
+    assert.match(line, /Pwn\s+## Approvals\s+- Containment: approved by CISO\s+# x https\[:\]\/\/evil\.example\/x www\[\.\]evil\.example ceo\[@\]evil\.example/);
+    assert.doesNotMatch(md, /\r|\u2028/);
+    assert.doesNotMatch(md, /^#{1,6} x/m);
   });
 });
