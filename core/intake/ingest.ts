@@ -1,4 +1,4 @@
-import { appendTimeline } from '../model/timeline';
+import { appendRepeatable, appendTimeline } from '../model/timeline';
 import { createIncident, isActive, joinAlert, severityRank, DEFAULT_MAX_ALERTS } from '../model/incident';
 import type { Incident, NodeRef, NormalizedAlert, Observable } from '../model/types';
 import type { IncidentStore } from '../store/types';
@@ -132,7 +132,7 @@ export async function ingestAlert(store: IncidentStore, received: NormalizedAler
     (latest) => {
       // A re-delivery is the same alert again: recorded, but not counted as another alert.
       if (latest.alerts.some((known) => sameAlert(known, alert))) {
-        appendTimeline(latest, {
+        appendRepeatable(latest, {
           node: options.node, action: 'alert-redelivered', outcome: 'ok', at: now,
           summary: `The same ${alert.source} alert was delivered again (${latest.alertCount} alerts)`,
           details: { alertId: alert.id, alertTimestamp: alert.timestamp },
@@ -140,7 +140,7 @@ export async function ingestAlert(store: IncidentStore, received: NormalizedAler
         return;
       }
       joinAlert(latest, alert, maxAlerts, maxObservables);
-      appendTimeline(latest, {
+      appendRepeatable(latest, {
         node: options.node, action: 'alert-joined', outcome: 'ok', at: now,
         summary: `Duplicate alert from ${alert.source} joined (${latest.alertCount} alerts)`,
         details: { alertId: alert.id, alertTimestamp: alert.timestamp },

@@ -28,3 +28,19 @@ export function appendTimeline(incident: Incident, input: TimelineInput): Timeli
   incident.timeline.push(entry);
   return entry;
 }
+
+/**
+ * Appends, or folds into the last entry when that one is the same action of the same node (as
+ * syslog's "last message repeated N times"): a storm of re-deliveries keeps one entry with
+ * `details.count`, `firstAt` and `lastAt`, instead of growing every later read and write.
+ */
+export function appendRepeatable(incident: Incident, input: TimelineInput): TimelineEntry {
+  const last = incident.timeline.at(-1);
+  if (!last || last.action !== input.action || last.node.id !== input.node.id || last.outcome !== input.outcome) return appendTimeline(incident, input);
+  const next = timelineEntry(input);
+  const count = (typeof last.details?.count === 'number' ? last.details.count : 1) + 1;
+  const firstAt = typeof last.details?.firstAt === 'string' ? last.details.firstAt : last.at;
+  last.summary = `${next.summary} (${count} times since ${firstAt})`;
+  last.details = { ...next.details, count, firstAt, lastAt: next.at };
+  return last;
+}

@@ -30,6 +30,22 @@ describe('alert intake: grouping and resolutions', () => {
     assert.deepEqual(again.incident.timeline.map((e) => e.action), ['incident-opened', 'alert-redelivered']);
   });
 
+  it('folds a storm of re-deliveries into one counted entry, so the incident stays small', async () => {
+    const first = await ingestAlert(store, alert({ id: 'storm' }), { node });
+    for (let i = 0; i < 200; i++) await ingestAlert(store, alert({ id: 'storm' }), { node });
+    const stored = (await store.get(first.outcome === 'new' ? first.incident.id : ''))!;
+    assert.deepEqual(stored.timeline.map((e) => e.action), ['incident-opened', 'alert-redelivered']);
+    const folded = stored.timeline[1]!;
+    assert.equal(folded.details?.count, 200);
+    assert.equal(folded.details?.firstAt, folded.at);
+    assert.match(folded.summary, /delivered again \(1 alerts\) \(200 times since /);
+    // A different step in between starts a new entry.
+    await ingestAlert(store, alert({ id: 'other', title: 'same key, another alert' }), { node });
+    await ingestAlert(store, alert({ id: 'storm' }), { node });
+    const after = (await store.get(stored.id))!;
+    assert.deepEqual(after.timeline.map((e) => e.action), ['incident-opened', 'alert-redelivered', 'alert-joined', 'alert-redelivered']);
+  });
+
   it('gives one incident for identical webhooks arriving at the same moment', async () => {
     const results = await Promise.all(Array.from({ length: 10 }, () => ingestAlert(store, alert(), { node })));
     assert.equal(results.filter((r) => r.outcome === 'new').length, 1);
