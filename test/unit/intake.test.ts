@@ -72,7 +72,23 @@ describe('alert intake: grouping and resolutions', () => {
     assert.equal(resolved.outcome, 'resolved');
     if (resolved.outcome !== 'resolved') return;
     assert.equal(resolved.incident.timeline.at(-1)?.action, 'source-resolved');
+    assert.equal(resolved.incident.status, 'resolved');
+    assert.match(resolved.incident.timeline.at(-1)!.summary, /incident resolved/);
+    assert.ok(resolved.incident.metrics.timeToResolveMs !== undefined);
     assert.equal((await store.list()).length, 1);
+  });
+
+  it('a resolution never withdraws a step held for approval: the incident stays open and says why', async () => {
+    const opened = await ingestAlert(store, alert({ status: 'firing' }), { node });
+    if (opened.outcome !== 'new') throw new Error('expected a new incident');
+    await store.update(opened.incident.id, (inc) => {
+      inc.holds.push({ id: 'h1', gate: { type: 'ir-phase-gate', id: 'g' }, phase: 'containment-eradication-recovery', state: 'pending', createdAt: inc.createdAt, expiresAt: '2999-01-01T00:00:00.000Z', tokens: [] });
+    });
+    const resolved = await ingestAlert(store, alert({ status: 'resolved', timestamp: '2026-03-01T12:00:00.000Z' }), { node });
+    if (resolved.outcome !== 'resolved') throw new Error('expected resolved');
+    assert.equal(resolved.incident.status, 'open');
+    assert.equal(resolved.incident.holds[0]!.state, 'pending');
+    assert.match(resolved.incident.timeline.at(-1)!.summary, /stays open: 1 step\(s\) held for approval still wait for a person/);
   });
 
   it('uses a custom dedup key when given', async () => {
