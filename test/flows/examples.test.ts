@@ -44,7 +44,7 @@ const SPECS: ExampleSpec[] = [
   },
   {
     file: 'ISACA playbook.json', endpoint: '/ir/isaca', prefix: 'ir_isaca', framework: 'isaca',
-    phases: ['detection-triage-investigation', 'containment-analysis-tracking-recovery', 'incident-closure'], heldGate: 'ir_isaca_gate_contain', finalStatus: 'resolved',
+    phases: ['detection-triage-investigation', 'containment-analysis-tracking-recovery', 'incident-closure'], heldGate: 'ir_isaca_gate_contain', finalStatus: 'closed',
   },
   {
     file: 'ISO-IEC 27035 playbook.json', endpoint: '/ir/iso27035', prefix: 'ir_iso', framework: 'iso-27035',
