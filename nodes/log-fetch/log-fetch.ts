@@ -61,8 +61,9 @@ export = function (RED: NodeAPI): void {
     node.status(source ? { fill: 'grey', shape: 'dot', text: source.backend === 'files' ? 'files' : `${source.backend} (${source.mode})` } : { fill: 'red', shape: 'ring', text: 'no log source' });
 
     const typed = (value: string | undefined, type: string | undefined, msg: NodeMessage): unknown => {
-      if (value === undefined || value === '' || !type) return undefined;
-      const v: unknown = RED.util.evaluateNodeProperty(value, type, node, msg);
+      // "none" is the dialog's empty choice; "date" (now) is the one type that has no value text.
+      if (!type || type === 'none' || ((value === undefined || value === '') && type !== 'date')) return undefined;
+      const v: unknown = RED.util.evaluateNodeProperty(value ?? '', type, node, msg);
       return v === '' || v === null ? undefined : v;
     };
     const num = (value: unknown, name: string): number | undefined => {

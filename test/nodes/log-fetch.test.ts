@@ -99,6 +99,15 @@ describe('log-fetch node', () => {
     const moved = nextMessage<OutMsg>(helper.getNode('out'));
     helper.getNode('fetch').receive({ incident: inc(), when: Date.parse(at(-90)) });
     assert.deepEqual((await moved).incident.logs?.events.map((e) => e.time), [at(-90)]);
+    await helper.unload();
+
+    // The dialog's "none" leaves the option out; its "timestamp" (type date) centres the window on now.
+    await helper.load(ALL_NODES, flow({ paths: dir }, { types: 'ip', at: '', atType: 'date', values: '', valuesType: 'none', before: '1', after: '1' }));
+    const now = nextMessage<OutMsg>(helper.getNode('out'));
+    const before = Date.now();
+    helper.getNode('fetch').receive({ incident: inc() });
+    const around = (await now).incident.logs!;
+    assert.ok(Math.abs(Date.parse(around.from) + 60_000 - before) < 5_000, around.from);
   });
 
   it('loses none in a burst: a few searches at a time, each incident answered once with its lines', async () => {
