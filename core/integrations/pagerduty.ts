@@ -78,6 +78,10 @@ export function decideEvent(incident: Incident, options: DecideOptions): Decisio
     return { action: 'resolve' };
   }
   const acked = acknowledgedBy(incident, options.ackPhases);
+  // Never paged (the trigger failed, or the incident was not severe enough then) and only the
+  // playbook moved it on: nobody is on it yet, so page now rather than never.
+  const byPerson = Boolean(incident.owner) || incident.timeline.some((e) => e.action === 'acknowledged' || e.action === 'approval-granted');
+  if (acked && !ref && !byPerson && options.triggerSeverities.includes(incident.severity)) return { action: 'trigger' };
   if (acked) {
     if (!ref) return { reason: `${acked}: someone is on it, no page` };
     if (ref.state !== 'triggered') return { reason: `already ${ref.state} (dedup key ${ref.dedupKey})` };

@@ -49,6 +49,17 @@ describe('integrations: PagerDuty', () => {
     assert.equal(decideEvent({ ...inc, status: 'resolved' }, opts).action, undefined);
   });
 
+  it('pages late an incident never paged (a failed trigger) that only the playbook moved on; not one a person took on', () => {
+    const opts = { triggerSeverities: ['high', 'critical'] as const, ackPhases: ['containment-eradication-recovery'] };
+    const unpaged = incident({ severity: 'high', phase: 'containment-eradication-recovery' });
+    assert.equal(decideEvent(unpaged, opts).action, 'trigger');
+    assert.equal(decideEvent({ ...unpaged, status: 'contained' }, opts).action, 'trigger');
+    assert.equal(decideEvent({ ...unpaged, owner: 'alice' }, opts).action, undefined);
+    const approved = { ...unpaged, timeline: [...unpaged.timeline, { at: unpaged.createdAt, node: { type: 'ir-phase-gate', id: 'g' }, action: 'approval-granted', outcome: 'ok' as const, summary: 'alice approved' }] };
+    assert.match(decideEvent(approved, opts).reason!, /someone is on it/);
+    assert.equal(decideEvent({ ...unpaged, severity: 'medium' }, opts).action, undefined);
+  });
+
   describe('against the emulator', () => {
     let pd: PagerDutyEmulator;
     let client: HttpClient;
