@@ -329,7 +329,7 @@ export function describeJiraErrorBody(body: unknown, during = ''): string {
 }
 
 /** Any failure of a Jira call (jira.js HttpException, the policy's typed errors) as JiraTicketError. */
-export function mapJiraError(err: unknown, during: string): JiraTicketError {
+export function mapJiraError(err: unknown, during: string, repeatable = true): JiraTicketError {
   if (err instanceof JiraTicketError) return err;
   const policy = policyError(err);
   // jira.js's errors carry axios's request config, Authorization header included: never keep
@@ -345,7 +345,7 @@ export function mapJiraError(err: unknown, during: string): JiraTicketError {
     else if (status === 403) message = `Jira refused the call (403): the account lacks a permission for this project (Browse projects, Create issues, Add comments, Transition issues, Assign issues)${said}`;
     else if (status === 404) message = `not found (404)${said || ': check the site URL, the project key and the issue key'}`;
     else if (status === 429) message = `Jira rate limit: still limited after the retries (429); lower the rate in the Jira config node${said}`;
-    else if (status >= 500) message = `Jira answered HTTP ${status} (Jira outage? retried without success)${said}`;
+    else if (status >= 500) message = `Jira answered HTTP ${status} (Jira outage? ${repeatable ? 'retried without success' : 'sent once: this call is not repeated, it could act twice'})${said}`;
     else message = detail || `Jira answered HTTP ${status}`;
     return new JiraTicketError(`Jira ${during} failed: ${message}`, `http_${status}`, status === 429 || status >= 500, status);
   }
@@ -482,7 +482,7 @@ export class JiraApi {
       if (!created.key) throw new Error('the answer has no issue key');
       return { id: String(created.id), key: created.key };
     } catch (err) {
-      throw mapJiraError(err, `create issue in ${fields.project.key}`);
+      throw mapJiraError(err, `create issue in ${fields.project.key}`, false);
     }
   }
 
@@ -491,7 +491,7 @@ export class JiraApi {
       const comment = await this.client.issueComments.addComment({ issueIdOrKey: key, comment: body as Version3Models.Document });
       return comment.id;
     } catch (err) {
-      throw mapJiraError(err, `comment on ${key}`);
+      throw mapJiraError(err, `comment on ${key}`, false);
     }
   }
 
@@ -508,7 +508,7 @@ export class JiraApi {
     try {
       await this.client.issues.doTransition({ issueIdOrKey: key, transition: { id: transition.id } });
     } catch (err) {
-      throw mapJiraError(err, `transition ${key} (${transition.name})`);
+      throw mapJiraError(err, `transition ${key} (${transition.name})`, false);
     }
   }
 }
