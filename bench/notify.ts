@@ -72,7 +72,11 @@ async function main(): Promise<void> {
   await helper.load(ALL_NODES, flow, { sc: { token: SLACK_TOKEN } });
   // The test helper wraps every Node method (send, status, log...) in a sinon spy that keeps
   // each call; a real runtime has none of that, so take the spies off before measuring.
-  (helper as unknown as { _sandbox: { restore(): void } })._sandbox.restore();
+  const testHelper = helper as unknown as { _sandbox: { restore(): void }; _NodePrototype: { send: unknown } };
+  testHelper._sandbox.restore();
+  // Node-RED copies Node.prototype.send onto each wired node when it is created, so the node
+  // still holds the spied send after the restore: give it the real one back.
+  (helper.getNode('notify') as unknown as { send: unknown }).send = testHelper._NodePrototype.send;
   const notify = helper.getNode('notify');
   const out = helper.getNode('out');
   const client = new WebClient(SLACK_TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logLevel: LogLevel.ERROR });

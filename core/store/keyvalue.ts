@@ -127,7 +127,8 @@ export class KeyValueIncidentStore implements IncidentStore {
     return this.locks.run(`id:${id}`, async () => {
       for (let attempt = 0; ; attempt++) {
         const latest = await this.get(id);
-        const base = latest ?? (fallback ? { ...clone(fallback), revision: 0 } : undefined);
+        // A fresh copy of the fallback: the same JSON round trip a read makes (cheaper than a structured clone).
+        const base = latest ?? (fallback ? { ...(JSON.parse(encodeIncident(fallback)) as Incident), revision: 0 } : undefined);
         if (!base) throw new IncidentNotFoundError(id);
         const known: StoredState = { exists: latest !== undefined, revision: latest?.revision ?? 0 };
         change(base);
