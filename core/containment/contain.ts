@@ -243,7 +243,11 @@ export async function restoreAccounts(backend: DirectoryBackend, incident: Incid
   const ACTION = 'restore-account';
   const records = (incident.accounts ?? []).filter((r) => r.directory.id === ctx.directory.id && r.state === 'disabled');
   if (!records.length) {
-    run.entries.push(entry(ctx, ACTION, 'skipped', `Nothing to restore: this incident disabled no account in ${where(ctx)}`, { result: 'nothing-to-do' }, ctx.log.length));
+    const restored = (incident.accounts ?? []).filter((r) => r.directory.id === ctx.directory.id && r.state === 'restored');
+    const summary = restored.length
+      ? `Nothing to restore: every account this incident disabled in ${where(ctx)} is restored already (${restored.map((r) => r.login || r.identifier).join(', ')})`
+      : `Nothing to restore: this incident disabled no account in ${where(ctx)}`;
+    run.entries.push(entry(ctx, ACTION, 'skipped', summary, { result: restored.length ? 'already-restored' : 'nothing-to-do' }, ctx.log.length));
     return run;
   }
   for (const rec of records) {
