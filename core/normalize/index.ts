@@ -157,7 +157,7 @@ function unknownObject(o: Obj, index: number, total: number): AlertFormatError {
   const keys = Object.keys(o).slice(0, 8).join(', ');
   return new AlertFormatError(
     'unknown-format',
-    `unknown alert format${total > 1 ? ` (record ${index + 1})` : ''}: no known product shape and no title, name, summary or message field (keys: ${keys})`,
+    `unknown alert format${total > 1 ? ` (record ${index + 1})` : ''}: no known product shape and no title, name, summary or message field holding text (keys: ${keys})`,
   );
 }
 
