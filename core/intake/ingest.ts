@@ -98,6 +98,9 @@ export type IngestResult =
 export async function ingestAlert(store: IncidentStore, received: NormalizedAlert, options: IngestOptions): Promise<IngestResult> {
   const maxObservables = options.maxObservables ?? DEFAULT_MAX_OBSERVABLES;
   const alert = trimAlert(received, options.maxRawBytes, maxObservables);
+  // Said in the timeline, never silent: the analyst must know the alert named more than was kept.
+  const cut = received.observables.length - alert.observables.length;
+  const cutNote = cut > 0 ? `; ${cut} more observables beyond the cap of ${maxObservables} were left out` : '';
   const dedupKey = options.dedupKey ?? defaultDedupKey(alert);
   const windowMs = options.windowMs ?? DEFAULT_DEDUP_WINDOW_MS;
   const maxAlerts = options.maxAlerts ?? DEFAULT_MAX_ALERTS;
@@ -129,8 +132,8 @@ export async function ingestAlert(store: IncidentStore, received: NormalizedAler
       const fresh = createIncident(alert, dedupKey, now);
       appendTimeline(fresh, {
         node: options.node, action: 'incident-opened', outcome: 'ok', at: now,
-        summary: `New ${alert.severity} incident from ${alert.source}: ${alert.title}`,
-        details: { alertId: alert.id, source: alert.source, observables: alert.observables.length },
+        summary: `New ${alert.severity} incident from ${alert.source}: ${alert.title}${cutNote}`,
+        details: { alertId: alert.id, source: alert.source, observables: alert.observables.length, ...(cut > 0 ? { observablesLeftOut: cut } : {}) },
       });
       return fresh;
     },
@@ -147,7 +150,7 @@ export async function ingestAlert(store: IncidentStore, received: NormalizedAler
       joinAlert(latest, alert, maxAlerts, maxObservables);
       appendRepeatable(latest, {
         node: options.node, action: 'alert-joined', outcome: 'ok', at: now,
-        summary: `Duplicate alert from ${alert.source} joined (${latest.alertCount} alerts)`,
+        summary: `Duplicate alert from ${alert.source} joined (${latest.alertCount} alerts)${cutNote}`,
         details: { alertId: alert.id, alertTimestamp: alert.timestamp },
       });
     },

@@ -30,6 +30,16 @@ describe('alert intake: grouping and resolutions', () => {
     assert.deepEqual(again.incident.timeline.map((e) => e.action), ['incident-opened', 'alert-redelivered']);
   });
 
+  it('says in the timeline when an alert names more observables than the cap keeps', async () => {
+    const many = alert({ observables: Array.from({ length: 12 }, (_, i) => observable('ip', `203.0.113.${i}`)) });
+    const opened = await ingestAlert(store, many, { node, maxObservables: 5 });
+    if (opened.outcome !== 'new') throw new Error('expected a new incident');
+    assert.equal(opened.incident.observables.length, 5);
+    const entry = opened.incident.timeline[0]!;
+    assert.match(entry.summary, /; 7 more observables beyond the cap of 5 were left out$/);
+    assert.equal(entry.details?.observablesLeftOut, 7);
+  });
+
   it('folds a storm of re-deliveries into one counted entry, so the incident stays small', async () => {
     const first = await ingestAlert(store, alert({ id: 'storm' }), { node });
     for (let i = 0; i < 200; i++) await ingestAlert(store, alert({ id: 'storm' }), { node });
