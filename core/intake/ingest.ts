@@ -28,7 +28,9 @@ export function defaultDedupKey(alert: NormalizedAlert): string {
 /** What makes two deliveries the same alert: its id, or its content when ids are generated. */
 function sameAlert(a: NormalizedAlert, b: NormalizedAlert): boolean {
   if (a.id === b.id) return true;
-  if (a.source !== b.source || a.timestamp !== b.timestamp || a.title !== b.title) return false;
+  // Same content means the same severity too: a pre-sent low copy must not swallow the
+  // critical alert that follows it as a "re-delivery".
+  if (a.source !== b.source || a.timestamp !== b.timestamp || a.title !== b.title || a.severity !== b.severity) return false;
   const values = (x: NormalizedAlert) => x.observables.map((o) => `${o.type}:${o.value}`).sort().join(',');
   return values(a) === values(b);
 }

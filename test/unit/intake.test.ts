@@ -116,6 +116,11 @@ describe('alert intake: grouping and resolutions', () => {
     // Same content, no source id: still the same alert.
     const sameContent = await ingestAlert(store, alert({ id: 'generated-2' }), { node });
     assert.equal(sameContent.outcome, 'duplicate');
+    // ...but the same content at a higher severity is no re-delivery: a pre-sent low copy cannot
+    // swallow the critical alert (it opens its own incident, and the playbook runs for it).
+    const sameButCritical = await ingestAlert(store, alert({ id: 'REAL-1', severity: 'critical' }), { node });
+    assert.equal(sameButCritical.outcome, 'new');
+    if (sameButCritical.outcome === 'new') await store.update(sameButCritical.incident.id, (inc) => { inc.status = 'closed'; });
     // The storm of the same alert joins the resolved incident; an escalation opens a new one.
     const storm = await ingestAlert(store, alert({ id: 'evt-3', timestamp: '2026-03-01T10:00:30.000Z' }), { node });
     assert.equal(storm.outcome, 'duplicate');
