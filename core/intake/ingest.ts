@@ -1,5 +1,5 @@
 import { appendRepeatable, appendTimeline } from '../model/timeline';
-import { createIncident, isActive, joinAlert, setStatus, severityRank, DEFAULT_MAX_ALERTS } from '../model/incident';
+import { createIncident, isActive, joinAlert, severityRank, DEFAULT_MAX_ALERTS } from '../model/incident';
 import type { Incident, NodeRef, NormalizedAlert, Observable } from '../model/types';
 import type { IncidentStore } from '../store/types';
 
@@ -114,14 +114,13 @@ export async function ingestAlert(store: IncidentStore, received: NormalizedAler
     if (!existing || existing.status === 'closed') return { outcome: 'resolved-unmatched', dedupKey };
     const incident = await store.update(existing.id, (latest) => {
       joinAlert(latest, alert, maxAlerts, maxObservables);
-      // The source's word resolves the incident, but never withdraws a step held for a person:
-      // a forged "resolved" notice must not cancel a containment waiting for approval.
+      // Recorded, and the source's page and ticket follow it, but the incident's status is the
+      // playbook's and the analysts' to change: a forged or early "resolved" notice (even one
+      // sent before the containment gate holds) must not cancel a containment.
       const pending = latest.holds.filter((h) => h.state === 'pending');
-      const resolves = !pending.length && isActive(latest);
-      if (resolves) setStatus(latest, 'resolved', now);
-      appendTimeline(latest, {
+      appendRepeatable(latest, {
         node: options.node, action: 'source-resolved', outcome: 'ok', at: now,
-        summary: `${alert.source} reports the problem resolved${resolves ? ': incident resolved' : pending.length ? `; the incident stays ${latest.status}: ${pending.length} step(s) held for approval still wait for a person to decide` : ''}`,
+        summary: `${alert.source} reports the problem resolved; the incident stays ${latest.status}${pending.length ? ` and ${pending.length} step(s) held for approval still wait for a person` : ''} until the playbook or an analyst resolves it`,
         details: { alertId: alert.id, alertTimestamp: alert.timestamp, status: latest.status, ...(pending.length ? { pendingHolds: pending.map((h) => h.id) } : {}) },
       });
     });

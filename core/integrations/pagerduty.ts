@@ -71,7 +71,13 @@ export function acknowledgedBy(incident: Incident, ackPhases: readonly string[] 
 /** Which event (if any) the incident's state calls for, given what was sent before. */
 export function decideEvent(incident: Incident, options: DecideOptions): Decision {
   const ref = incident.refs.pagerduty as PagerDutyRef | undefined;
-  const resolved = incident.status === 'resolved' || incident.status === 'closed' || options.update === 'resolved';
+  const done = incident.status === 'resolved' || incident.status === 'closed';
+  // The source's "resolved" notice resolves the page, unless a step waits for a person: the
+  // on-call must not be silenced by a notice (forged, or early) while containment is held.
+  if (!done && options.update === 'resolved' && ref && ref.state !== 'resolved' && incident.holds.some((h) => h.state === 'pending')) {
+    return { reason: `the source reports resolved, but a step is held for approval: the page stays until a person decides (dedup key ${ref.dedupKey})` };
+  }
+  const resolved = done || options.update === 'resolved';
   if (resolved) {
     if (!ref) return { reason: 'resolved, and never paged: nothing to resolve' };
     if (ref.state === 'resolved') return { reason: `already resolved (dedup key ${ref.dedupKey})` };

@@ -29,14 +29,24 @@ export function appendTimeline(incident: Incident, input: TimelineInput): Timeli
   return entry;
 }
 
+/** How far back a repeat looks for its entry: a storm's cycle (a notice, then its page and ticket steps) fits. */
+const REPEAT_LOOKBACK = 6;
+
 /**
- * Appends, or folds into the last entry when that one is the same action of the same node (as
- * syslog's "last message repeated N times"): a storm of re-deliveries keeps one entry with
+ * Appends, or folds into a recent entry of the same action, node and outcome (as syslog's "last
+ * message repeated N times"): a storm of re-deliveries or notices keeps one entry per step with
  * `details.count`, `firstAt` and `lastAt`, instead of growing every later read and write.
+ * Folding never changes the timeline's length, so positions others keep (Jira's synced count)
+ * stay right.
  */
 export function appendRepeatable(incident: Incident, input: TimelineInput): TimelineEntry {
-  const last = incident.timeline.at(-1);
-  if (!last || last.action !== input.action || last.node.id !== input.node.id || last.outcome !== input.outcome) return appendTimeline(incident, input);
+  const tl = incident.timeline;
+  let last: TimelineEntry | undefined;
+  for (let i = tl.length - 1; i >= Math.max(0, tl.length - REPEAT_LOOKBACK); i--) {
+    const e = tl[i]!;
+    if (e.action === input.action && e.node.id === input.node.id && e.outcome === input.outcome) { last = e; break; }
+  }
+  if (!last) return appendTimeline(incident, input);
   const next = timelineEntry(input);
   const count = (typeof last.details?.count === 'number' ? last.details.count : 1) + 1;
   const firstAt = typeof last.details?.firstAt === 'string' ? last.details.firstAt : last.at;

@@ -2,7 +2,7 @@ import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { requireCredentials } from '../../core/integrations';
 import { ACTION, JiraApi, parseCustomFields, PLACEHOLDER_SITE, syncIncident, type SyncResult, type SyncSettings } from '../../core/integrations/jira';
 import { KeyedSerialQueue } from '../../core/integrations/keyed-queue';
-import { appendTimeline } from '../../core/model/timeline';
+import { appendRepeatable, appendTimeline } from '../../core/model/timeline';
 import { SEVERITIES, type IncidentStatus, type Severity } from '../../core/model/types';
 import type { JiraConfigNode } from '../jira-config/types';
 import { incidentOf, nodeRef, onInput, shortText, useStore } from '../common/node';
@@ -106,8 +106,10 @@ export = function (RED: NodeAPI): void {
         }
         msg.incident = await store.update(given.id, (inc) => {
           if (result && result.action !== 'skipped') inc.refs.jira = result.ref;
-          appendTimeline(inc, {
-            node: nodeRef(node), action: ACTION, outcome: failure ? 'error' : !result || result.action === 'skipped' || result.action === 'unchanged' ? 'skipped' : dryRun ? 'dry-run' : 'ok',
+          const outcome = failure ? 'error' : !result || result.action === 'skipped' || result.action === 'unchanged' ? 'skipped' : dryRun ? 'dry-run' : 'ok';
+          // Nothing new to say (a storm of notices): one folded entry, not one per message.
+          (outcome === 'skipped' ? appendRepeatable : appendTimeline)(inc, {
+            node: nodeRef(node), action: ACTION, outcome,
             summary: summarize(result, failure, dryRun, missing),
             details: {
               mode: jira.mode,

@@ -2,7 +2,7 @@ import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { requireCredentials } from '../../core/integrations';
 import { buildEvent, decideEvent, findIncident, sendEvent, type Decision, type FoundIncident, type PagerDutyRef, type SendResult } from '../../core/integrations/pagerduty';
 import { SerialQueue } from '../../core/integrations/serial-queue';
-import { appendTimeline } from '../../core/model/timeline';
+import { appendRepeatable, appendTimeline } from '../../core/model/timeline';
 import { SEVERITIES, type Severity } from '../../core/model/types';
 import type { PagerDutyConfigNode } from '../common/integration-config';
 import { incidentOf, nodeRef, onInput, shortText, useStore } from '../common/node';
@@ -83,7 +83,8 @@ export = function (RED: NodeAPI): void {
               : `${pd.mode === 'dry-run' ? 'dry-run: would have sent' : 'sent'} PagerDuty ${action} (dedup key ${sent?.dedupKey ?? ''})${missing.length ? ` (live mode lacks ${missing.join(', ')})` : ''}`
                 + (found ? `; PagerDuty incident ${found.number !== undefined ? `#${found.number}` : found.id}` : '')
                 + (lookupFailure ? `; finding the PagerDuty incident failed: ${lookupFailure}` : '');
-          appendTimeline(inc, {
+          // A step with nothing to send (a storm of notices for a resolved page) folds into one entry.
+          (outcome === 'skipped' ? appendRepeatable : appendTimeline)(inc, {
             node: nodeRef(node), action: ACTION, outcome, summary,
             details: { mode: pd.mode, ...(action ? { event: action } : {}), ...(sent ? { dedupKey: sent.dedupKey } : {}), ...(invoker.calls.length ? { calls: invoker.calls } : {}) },
           });

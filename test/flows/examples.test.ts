@@ -257,17 +257,26 @@ for (const spec of SPECS) {
       assert.equal(held.body.incident.framework, spec.framework);
     });
 
-    it('a "resolved" notice from the source resolves the PagerDuty page and updates the Jira issue, then answers 200', async () => {
+    it('a "resolved" notice from the source updates the Jira issue, and resolves the PagerDuty page unless a step is held; then answers 200', async () => {
+      const links = nextMessage<{ approval: { deny: string } }>(approvalSink());
       const held = (await post(JSON.stringify(alertmanagerWebhook('firing'))).expect(202)).body as { incident: Incident };
       const res = await post(JSON.stringify(alertmanagerWebhook('resolved'))).expect(200);
       assert.equal(res.body.update, 'resolved');
       const incident = res.body.incident as Incident;
       assert.equal(incident.id, held.incident.id);
+      assert.equal(incident.status, held.incident.status, 'a notice does not change the status');
       const pd = incident.timeline.filter((e) => e.node.id === id('pd_source_resolved'));
       assert.equal(pd.length, 1, 'the PagerDuty node on the update path ran: ' + JSON.stringify(incident.timeline.map((e) => [e.node.id, e.action, e.outcome, e.summary.slice(0, 80)]).slice(-4)));
-      assert.equal(pd[0]!.details?.event, 'resolve');
-      assert.equal(incident.refs.pagerduty?.state, 'resolved');
+      // Held for a person: the page stays (a forged notice cannot silence the on-call).
+      assert.match(pd[0]!.summary, /held for approval: the page stays until a person decides/);
+      assert.notEqual(incident.refs.pagerduty?.state, 'resolved');
       assert.ok(incident.timeline.some((e) => e.node.id === id('jira_source_resolved')));
+      // Once the step is decided (denied here), the next notice resolves the page.
+      await supertest(http.app()).post(new URL((await links).approval.deny).pathname).type('form').send({ by: 'bob', reason: 'false positive' }).expect(200);
+      const after = (await post(JSON.stringify(alertmanagerWebhook('resolved'))).expect(200)).body.incident as Incident;
+      const lastPage = after.timeline.filter((e) => e.node.id === id('pd_source_resolved')).at(-1)!;
+      assert.equal(lastPage.details?.event, 'resolve');
+      assert.equal(after.refs.pagerduty?.state, 'resolved');
     });
 
     it('answers a re-delivery with duplicateOf, an unknown resolution as ignored, and rejected bodies with 400 and 413', async () => {

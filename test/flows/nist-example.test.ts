@@ -101,6 +101,20 @@ describe('NIST SP 800-61 example flow', () => {
     assert.ok(calls.length > 0 && calls.every((c) => c.outcome === 'dry-run'));
   });
 
+  it('folds a storm of "resolved" notices: the incident stays held and its timeline small', async () => {
+    const held = (await post(JSON.stringify(alertmanagerWebhook('firing'))).expect(202)).body as { incident: Incident };
+    const before = held.incident.timeline.length;
+    let last: Incident | undefined;
+    for (let i = 0; i < 30; i++) last = ((await post(JSON.stringify(alertmanagerWebhook('resolved'))).expect(200)).body as { incident: Incident }).incident;
+    assert.equal(last!.status, held.incident.status, 'a notice does not change the status');
+    assert.equal(last!.holds.filter((h) => h.state === 'pending').length, 1, 'the hold still waits');
+    assert.notEqual(last!.refs.pagerduty?.state, 'resolved', 'the page stays while a step is held');
+    // A constant few (the notice, the page and ticket steps, each folded), not one set per notice.
+    assert.ok(last!.timeline.length <= before + 8, `${last!.timeline.length - before} entries for 30 notices: ${last!.timeline.slice(before).map((e) => e.action).join(', ')}`);
+    const notices = last!.timeline.filter((e) => e.action === 'source-resolved');
+    assert.equal(notices.reduce((n, e) => n + (typeof e.details?.count === 'number' ? e.details.count : 1), 0), 30);
+  });
+
   it('answers an alert dated 9999-12-31 like any other: the log search looks around now', async () => {
     const res = await post(JSON.stringify({ title: 't', severity: 'low', timestamp: '9999-12-31T23:59:59Z', src_ip: '192.0.2.9' })).expect(200);
     const done = res.body as Incident;

@@ -44,6 +44,10 @@ describe('integrations: PagerDuty', () => {
     assert.equal(decideEvent({ ...inc, phase: 'containment-eradication-recovery' }, { ...opts, ackPhases: ['containment-eradication-recovery'] }).action, 'acknowledge');
     assert.equal(decideEvent({ ...inc, owner: 'alice' }, opts).action, 'acknowledge');
     assert.equal(decideEvent(inc, { ...opts, update: 'resolved' }).action, 'resolve');
+    // ...but not while a step is held for a person: the page stays.
+    const heldInc = { ...inc, holds: [{ id: 'h', gate: { type: 'ir-phase-gate', id: 'g' }, phase: 'containment-eradication-recovery', state: 'pending' as const, createdAt: inc.createdAt, expiresAt: '2999-01-01T00:00:00Z', tokens: [] }] };
+    assert.match(decideEvent(heldInc, { ...opts, update: 'resolved' }).reason!, /held for approval: the page stays until a person decides/);
+    assert.equal(decideEvent({ ...heldInc, status: 'closed' }, opts).action, 'resolve');
     assert.equal(decideEvent({ ...inc, status: 'closed' }, opts).action, 'resolve');
     inc.refs.pagerduty = { ...ref, state: 'resolved' };
     assert.equal(decideEvent({ ...inc, status: 'resolved' }, opts).action, undefined);
