@@ -117,26 +117,30 @@ export function redactUrl(url: string | URL): string {
 export function redactBody(body: unknown, contentType?: string): unknown {
   if (body === undefined || body === null) return body;
   if (body instanceof Uint8Array) return `[${body.byteLength} bytes]`;
-  if (typeof body !== 'string') return redactTextDeep(redact(body));
+  if (typeof body !== 'string') return redactDeep(body);
   const trimmed = body.trim();
   if (/^[{[]/.test(trimmed)) {
-    try { return redactTextDeep(redact(JSON.parse(trimmed) as unknown)); } catch { /* not JSON after all */ }
+    try { return redactDeep(JSON.parse(trimmed) as unknown); } catch { /* not JSON after all */ }
   }
   if (/application\/x-www-form-urlencoded/i.test(contentType ?? '') || /^[\w.%-]+=[^&\s]*(&[\w.%-]+=[^&\s]*)*$/.test(trimmed)) {
     const fields: Record<string, string> = {};
     for (const [k, v] of new URLSearchParams(trimmed)) fields[k] = v;
-    return redactTextDeep(redact(fields));
+    return redactDeep(fields);
   }
   return redactText(body);
 }
 
-// redact() masks by key; this also masks token-shaped strings under innocent keys.
-function redactTextDeep(value: unknown, depth = 0): unknown {
+// redact() by key and redactText() on every string, in one pass (every recorded call goes
+// through here): also masks token-shaped strings under innocent keys.
+function redactDeep(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return redactText(value);
-  if (depth > 32 || !value || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => redactTextDeep(v, depth + 1));
+  if (!value || typeof value !== 'object' || Buffer.isBuffer(value)) return value;
+  if (depth > 32) return REDACTED;
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = redactTextDeep(v, depth + 1);
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    out[key] = isSecretKey(key) && v !== undefined && v !== null && v !== '' ? REDACTED : redactDeep(v, depth + 1);
+  }
   return out;
 }
 
