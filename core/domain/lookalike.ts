@@ -163,8 +163,14 @@ export function checkLookalike(candidate: ParsedDomain, own: OwnDomains): Lookal
     const scripts = scriptsOf(label);
     if (scripts.length > 1) result.mixedScripts = scripts;
   }
-  const add = (m: LookalikeMatch): void => {
-    if (!result.matches.some((x) => x.own === m.own && x.technique === m.technique)) result.matches.push(m);
+  const suffixOf = new Map(own.domains.map((o) => [o.ascii, o.publicSuffix]));
+  // How close each own domain is imitated (lower is closer): only the closest is named.
+  const closeness = new Map<string, number>();
+  const add = (m: LookalikeMatch, distance = 0): void => {
+    if (result.matches.some((x) => x.own === m.own && x.technique === m.technique)) return;
+    result.matches.push(m);
+    const score = closenessOf(m.technique, suffixOf.get(m.own) === candidate.publicSuffix, distance);
+    closeness.set(m.own, Math.min(closeness.get(m.own) ?? Infinity, score));
   };
   const subTokens = new Set(candidate.subdomain ? candidate.subdomain.split('.').flatMap(tokens) : []);
   const labelTokenSkeletons = new Set(label ? tokens(label).map(skeleton) : []);
@@ -200,7 +206,7 @@ export function checkLookalike(candidate: ParsedDomain, own: OwnDomains): Lookal
       // The distance is at least the difference in length: most names are rejected without it.
       const distance = Math.abs(candLength - [...ownSkeleton].length) > limit ? limit + 1 : damerauLevenshtein(candSkeleton, ownSkeleton);
       if (distance > 0 && distance <= limit) {
-        add({ own: o.ascii, technique: 'typo', detail: `${candidate.registrableUnicode} is ${distance} edit${distance === 1 ? '' : 's'} away from ${name} (typo-squatting)${where}` });
+        add({ own: o.ascii, technique: 'typo', detail: `${candidate.registrableUnicode} is ${distance} edit${distance === 1 ? '' : 's'} away from ${name} (typo-squatting)${where}` }, distance);
         continue;
       }
       // Our name with words around it: example-login.com, secure-example.net, exampleshop.com.
@@ -209,11 +215,23 @@ export function checkLookalike(candidate: ParsedDomain, own: OwnDomains): Lookal
       }
     }
   }
-  // The closest imitation first: an own domain under the same suffix.
-  if (result.matches.length < 2) return result;
-  const suffixOf = new Map(own.domains.map((o) => [o.ascii, o.publicSuffix]));
-  result.matches.sort((a, b) => Number(suffixOf.get(b.own) === candidate.publicSuffix) - Number(suffixOf.get(a.own) === candidate.publicSuffix));
+  // exampl.com is a typo of example.com, not also of example.org: name only the closest own
+  // domain(s); two stay only when imitated equally (example.net against example.com and .org).
+  if (closeness.size < 2) return result;
+  const best = Math.min(...closeness.values());
+  result.matches = result.matches.filter((m) => closeness.get(m.own) === best);
   return result;
+}
+
+// Closer techniques first: our whole domain spelled out, then our name looking the same, then
+// typos by edit count, then our name among other words.
+const TECHNIQUE_RANK: Record<LookalikeTechnique, number> = {
+  'domain-as-subdomain': 0, 'domain-as-userinfo': 0, homoglyph: 1, 'other-suffix': 1, typo: 2, 'name-as-subdomain': 5, 'name-embedded': 6,
+};
+
+/** Lower is closer; under our own suffix beats under another one for the same technique. */
+function closenessOf(technique: LookalikeTechnique, sameSuffix: boolean, distance: number): number {
+  return (TECHNIQUE_RANK[technique] + distance) * 2 + (sameSuffix ? 0 : 1);
 }
 
 /** A URL's "user@" part naming one of our domains: https://example.com@evil.net goes to evil.net. */

@@ -11,10 +11,12 @@ export interface Classification {
   category: AddressCategory;
   /** Routable on the public internet: only then do geo, ASN and reputation mean anything. */
   public: boolean;
-  /** The special-purpose block that matched, e.g. "10.0.0.0/8"; absent for public addresses. */
+  /** The special-purpose block that matched, e.g. "10.0.0.0/8"; absent for plain public addresses. */
   range?: string;
   /** Which registry entry, e.g. "RFC 1918 private network". */
   description: string;
+  /** The IPv4 a NAT64 address (64:ff9b::/96) stands for: lists, geo and reputation are about it. */
+  embeddedIpv4?: string;
 }
 
 interface Special4 { start: number; end: number; range: string; category: AddressCategory; description: string }
@@ -58,7 +60,7 @@ const SPECIAL_V4: readonly Special4[] = [
 const SPECIAL_V6: readonly Special6[] = [
   v6('::1/128', 'loopback', 'RFC 4291 loopback'),
   v6('::/128', 'bogon', 'RFC 4291 unspecified address'),
-  v6('64:ff9b:1::/48', 'reserved', 'RFC 8215 local-use IPv4/IPv6 translation'),
+  v6('64:ff9b:1::/48', 'reserved', 'RFC 8215 local-use NAT64 prefix (not globally reachable)'),
   v6('100::/64', 'bogon', 'RFC 6666 discard-only prefix'),
   v6('2001:2::/48', 'bogon', 'RFC 5180 benchmarking (never routed on the internet)'),
   v6('2001:10::/28', 'bogon', 'RFC 4843 deprecated ORCHID'),
@@ -71,7 +73,9 @@ const SPECIAL_V6: readonly Special6[] = [
 ];
 
 const PUBLIC: Classification = { category: 'public', public: true, description: 'public (globally routable) address' };
-const OUTSIDE_GLOBAL_UNICAST: Classification = { category: 'reserved', public: false, range: '::/0 outside 2000::/3', description: 'IANA reserved IPv6 space (outside global unicast 2000::/3)' };
+// Not one block, so no range: the description says where it is.
+const OUTSIDE_GLOBAL_UNICAST: Classification = { category: 'reserved', public: false, description: 'IANA reserved IPv6 space, outside the global unicast 2000::/3' };
+const NAT64_PREFIX = [0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0];
 
 function matches6(bytes: readonly number[], s: Special6): boolean {
   const whole = s.bits >> 3;
@@ -91,13 +95,32 @@ export function ipv4ToNumber(bytes: readonly number[]): number {
   return ((bytes[0] << 24) | (bytes[1] << 16) | (bytes[2] << 8) | bytes[3]) >>> 0;
 }
 
+function classifyV4(bytes: readonly number[]): Classification {
+  const n = ipv4ToNumber(bytes);
+  for (const s of SPECIAL_V4) if (n >= s.start && n <= s.end) return toClassification(s);
+  return PUBLIC;
+}
+
+/**
+ * 64:ff9b::/96 (RFC 6052) is a public IPv4 address seen through a NAT64 gateway: globally
+ * reachable in the IANA registry, and only as good or bad as the IPv4 it embeds.
+ */
+function classifyNat64(bytes: readonly number[]): Classification | undefined {
+  for (let i = 0; i < NAT64_PREFIX.length; i++) if (bytes[i] !== NAT64_PREFIX[i]) return undefined;
+  const v4 = bytes.slice(12);
+  const embeddedIpv4 = v4.join('.');
+  const inner = classifyV4(v4);
+  const range = '64:ff9b::/96';
+  if (inner.public) return { category: 'public', public: true, range, description: `RFC 6052 NAT64 well-known prefix, embedding the IPv4 ${embeddedIpv4}`, embeddedIpv4 };
+  // RFC 6052 forbids the well-known prefix for non-global IPv4: it is what the embedded one is.
+  return { category: inner.category, public: false, range, description: `RFC 6052 NAT64 well-known prefix, embedding the IPv4 ${embeddedIpv4} (${inner.range}: ${inner.description})`, embeddedIpv4 };
+}
+
 /** Classify a parsed address (IPv4-mapped IPv6 is already IPv4 after parseIp). */
 export function classifyParsed(ip: ParsedIp): Classification {
-  if (ip.version === 4) {
-    const n = ipv4ToNumber(ip.bytes);
-    for (const s of SPECIAL_V4) if (n >= s.start && n <= s.end) return toClassification(s);
-    return PUBLIC;
-  }
+  if (ip.version === 4) return classifyV4(ip.bytes);
+  const nat64 = classifyNat64(ip.bytes);
+  if (nat64) return nat64;
   for (const s of SPECIAL_V6) if (matches6(ip.bytes, s)) return toClassification(s);
   if ((ip.bytes[0] & 0xe0) !== 0x20) return OUTSIDE_GLOBAL_UNICAST;
   return PUBLIC;
@@ -109,6 +132,15 @@ export class InvalidAddressError extends Error {
     super(`"${input.length > 60 ? `${input.slice(0, 60)}…` : input}" is not an IPv4 or IPv6 address`);
     this.name = 'InvalidAddressError';
   }
+}
+
+/**
+ * The observable tag of an address: its category when it is not public, so the tag alert-in
+ * puts on it and the reason ip-lookup gives come from the same table.
+ */
+export function addressTags(ip: ParsedIp): string[] {
+  const c = classifyParsed(ip);
+  return c.public ? [] : [c.category];
 }
 
 /** Parse and classify; throws InvalidAddressError for anything that is not an address. */

@@ -54,6 +54,8 @@ export async function openGeoDatabase(path: string, kind: GeoDbKind, cacheSize =
     const code = (err as NodeJS.ErrnoException).code;
     throw new GeoDatabaseError(code === 'ENOENT' ? 'missing' : 'unreadable', path, `${label}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`, { cause: err });
   }
+  // The maxmind reader words an empty file as "Unknown type NaN at offset 0".
+  if (size === 0) throw new GeoDatabaseError('corrupt', path, `${label} is not a MaxMind database (empty file)`);
   let reader: Reader<Response>;
   try {
     reader = await maxmind.open<Response>(path, { cache: { max: cacheSize } });

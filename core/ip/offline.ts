@@ -3,7 +3,7 @@
 // (problems) while the rest keeps working.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { parseIp } from '../normalize/ip';
+import { parseIp, type ParsedIp } from '../normalize/ip';
 import { classifyParsed, InvalidAddressError, type Classification } from './classify';
 import { GEO_DB_KINDS, lookupGeoFields, openGeoDatabase, type GeoDatabase, type GeoDbKind, type GeoFields } from './geoip';
 import { RangeList, type ListMatch } from './ranges';
@@ -43,6 +43,14 @@ interface LoadedList {
   kind: 'block' | 'allow';
   path: string;
   list: RangeList;
+}
+
+function firstMatch(list: RangeList, ips: readonly ParsedIp[]): ListMatch | undefined {
+  for (const ip of ips) {
+    const m = list.lookup(ip);
+    if (m) return m;
+  }
+  return undefined;
 }
 
 export class OfflineLayer {
@@ -106,18 +114,21 @@ export class OfflineLayer {
     const classification = classifyParsed(ip);
     const result: OfflineResult = { address: ip.canonical, version: ip.version, classification, blocklisted: [], allowlisted: [] };
     if (ip.version === 4 && address.includes(':')) result.mappedFrom = address.trim();
+    // A NAT64 address is listed under the IPv6 itself or under the IPv4 it embeds.
+    const embedded = classification.embeddedIpv4 ? parseIp(classification.embeddedIpv4) : undefined;
+    const asked = embedded ? [ip, embedded] : [ip];
     for (const l of this.blockLists) {
-      const m = l.lookup(ip);
+      const m = firstMatch(l, asked);
       if (m) result.blocklisted.push(m);
     }
     for (const l of this.allowLists) {
-      const m = l.lookup(ip);
+      const m = firstMatch(l, asked);
       if (m) result.allowlisted.push(m);
     }
     // Geo and ASN say nothing true about private, documentation or reserved space.
     if (classification.public) {
       try {
-        Object.assign(result, lookupGeoFields(this.dbs, ip.canonical));
+        Object.assign(result, lookupGeoFields(this.dbs, embedded?.canonical ?? ip.canonical));
       } catch (err) {
         result.errors = [`GeoIP lookup failed: ${(err as Error).message}`];
       }
@@ -144,12 +155,15 @@ export class OfflineLayer {
   private async loadList(kind: 'block' | 'allow', p: string): Promise<void> {
     try {
       const text = await fs.readFile(p, 'utf8');
+      // A NUL byte never occurs in a text list: this is an executable, an archive, a database.
+      if (text.includes('\u0000')) throw new Error('is a binary file, not a list of addresses');
       const list = new RangeList(path.basename(p), text);
-      // A file with lines but no valid entry is a failed download (an HTML error page, a
-      // truncated write), not an emptied list: keep what was loaded before.
-      const before = this.lists.get(p);
-      if (before && list.entries === 0 && list.problems.length > 0) {
-        throw new Error(`${list.problems.length} line(s) and no valid entry (first: line ${list.problems[0]!.line} "${list.problems[0]!.text.slice(0, 60)}": ${list.problems[0]!.reason})`);
+      // A file with lines but no valid entry is the wrong file or a failed download (an HTML
+      // error page, a truncated write), not an emptied list: an error, and what was loaded
+      // before stays in use. An empty file is a valid empty list.
+      if (list.entries === 0 && list.problems.length > 0) {
+        const first = list.problems[0];
+        throw new Error(`${list.problems.length} line(s) and no valid entry (first: line ${first.line} "${first.text}": ${first.reason})`);
       }
       this.lists.set(p, { kind, path: p, list });
       this.problemByPath.delete(p);

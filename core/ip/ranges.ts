@@ -137,6 +137,22 @@ function fastIPv4(entry: string): [number, number] | undefined {
   return [start, start + size - 1];
 }
 
+// Control characters, DEL, C1 and the replacement character (what bytes that are not UTF-8 read as).
+const UNPRINTABLE_RE = /[\u0000-\u001f\u007f-\u009f\ufffd]/g;
+
+/**
+ * A line of a list as it may be quoted in a log: unprintable characters escaped (\x00, \ufffd),
+ * cut to `max` characters, so a binary file cannot write raw bytes into the Node-RED log.
+ */
+export function printable(text: string, max = 60): string {
+  const cut = text.length > max ? text.slice(0, max) : text;
+  const escaped = cut.replace(UNPRINTABLE_RE, (ch) => {
+    const code = ch.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`;
+  });
+  return escaped + (text.length > max ? '…' : '');
+}
+
 /** One list file's text → entries and the lines that are not entries (with why). */
 export function parseList(text: string): { v4: Parsed4[]; v6: Parsed6[]; problems: ListProblem[] } {
   const v4: Parsed4[] = [];
@@ -161,7 +177,7 @@ export function parseList(text: string): { v4: Parsed4[]; v6: Parsed6[]; problem
       try {
         obj = JSON.parse(line) as Record<string, unknown>;
       } catch {
-        problems.push({ line: lineNo, text: line.slice(0, 120), reason: 'not valid JSON' });
+        problems.push({ line: lineNo, text: printable(line), reason: 'not valid JSON' });
         continue;
       }
       if (typeof obj.cidr !== 'string') continue;
@@ -193,7 +209,8 @@ export function parseList(text: string): { v4: Parsed4[]; v6: Parsed6[]; problem
       if (net.version === 4) v4.push({ start: net.start as number, end: net.end as number, src });
       else v6.push({ start: net.start as bigint, end: net.end as bigint, src });
     } catch (err) {
-      problems.push({ line: lineNo, text: entry.slice(0, 120), reason: (err as Error).message });
+      // The reason quotes the entry too: escaped like the text.
+      problems.push({ line: lineNo, text: printable(entry), reason: printable((err as Error).message, 120) });
     }
   }
   return { v4, v6, problems };

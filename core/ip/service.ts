@@ -119,7 +119,8 @@ export class IpLookupService extends EngineBackedService<IpProviderId, IpLookupC
           report.providers[rt.id] = { status: 'skipped', reason: `${offline.classification.category} address: not sent to online services` };
           continue;
         }
-        const ip = offline.address;
+        // Reputation sources know the IPv4 behind a NAT64 address, not its IPv6 form.
+        const ip = offline.classification.embeddedIpv4 ?? offline.address;
         run.ask(report, rt.id, rt, ip, (ctx) => this.call(rt.id, ip, ctx), () => this.dryRunNote(rt.id, ip));
       }
     }

@@ -38,7 +38,8 @@ export function decideVerdict(offline: OfflineResult, providers: Partial<Record<
     reasons.push(`${v}: ${reason}`);
   };
   const c = offline.classification;
-  if (!c.public) reasons.push(`${c.category} address (${c.description}${c.range ? `, ${c.range}` : ''}): no internet reputation`);
+  if (!c.public) reasons.push(`${c.category} address${c.range ? ` in ${c.range}` : ''}: ${c.description}; no internet reputation`);
+  else if (c.embeddedIpv4) reasons.push(`NAT64 address (${c.range}): lists, geo and reputation are those of the embedded IPv4 ${c.embeddedIpv4}`);
   for (const m of offline.blocklisted) signal('malicious', `on blocklist ${m.list} (${m.entry}${m.comment ? ` ; ${m.comment}` : ''}, line ${m.line})`);
   const anon = offline.anonymity;
   if (anon?.torExitNode) signal('suspicious', `Tor exit node (${anon.database})`);

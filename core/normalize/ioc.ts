@@ -3,7 +3,7 @@
 // match from starting inside a word, so a long hostile string costs O(n), never a backtracking blow-up.
 import { parse as parseDomain } from 'tldts';
 import type { ObservableType } from '../model/types';
-import { parseIp } from './ip';
+import { parseIp, type ParsedIp } from './ip';
 
 export interface Ioc {
   type: ObservableType;
@@ -234,6 +234,30 @@ function readUrlHost(u: string): string {
   }
   const colon = u.indexOf(':', from);
   return u.slice(from, colon === -1 || colon >= end ? end : colon).toLowerCase();
+}
+
+// A host of only digits, dots and hex letters / "x" may be an IPv4 that RFC 3986 would call a
+// name but browsers (WHATWG URL) go to: 0x51.0x2.0x45.0x8e, 1359103374, 0121.2.69.142.
+const NUMERIC_HOST_RE = /^[0-9][0-9a-fx.]{0,63}$/;
+
+/**
+ * The IP a URL host names: a literal, or an IPv4 written in hex, octal or as one number,
+ * read as the WHATWG URL parser (and so a browser) reads it.
+ */
+export function urlHostIp(host: string): ParsedIp | undefined {
+  const literal = parseIp(host);
+  if (literal || !NUMERIC_HOST_RE.test(host)) return literal;
+  let hostname: string;
+  try {
+    hostname = new URL(`http://${host}/`).hostname;
+  } catch {
+    return undefined; // "0x1g.2": not a host at all
+  }
+  if (hostname === host) return undefined;
+  // A small number ("http://64:ff9b::1" cut at its colon, "http://8080/") reads as 0.0.0.x:
+  // "this network", never a real destination, so a counter rather than an address.
+  const ip = parseIp(hostname);
+  return ip && ip.bytes[0] !== 0 ? ip : undefined;
 }
 
 // Verdicts of publicDomain by candidate (null: not one). Hosts repeat across one sender's alerts,
@@ -491,7 +515,7 @@ export function extractIocs(input: string): Ioc[] {
       const host = urlHost(url);
       if (host === '') continue;
       push('url', url);
-      const ip = parseIp(host);
+      const ip = urlHostIp(host);
       if (ip) push('ip', ip.canonical);
       else {
         const d = publicDomain(host);

@@ -1,8 +1,9 @@
 // Collects the observables of one alert: canonical values, merged roles and tags, no duplicates.
 // Every format parser feeds this one collector, so the cleaning rules live in one place.
 import type { Observable, ObservableRole, ObservableType } from '../model/types';
-import { extractIocs, publicDomain, urlHost } from './ioc';
-import { ipTags, isIgnorableIp, parseIp } from './ip';
+import { addressTags } from '../ip/classify';
+import { extractIocs, publicDomain, urlHost, urlHostIp } from './ioc';
+import { isIgnorableIp, parseIp } from './ip';
 
 // Placeholder values products write for "nobody" / "nothing".
 const PLACEHOLDERS = new Set([
@@ -99,7 +100,8 @@ export class ObservableCollector {
     if (t === undefined) return false;
     const ip = parseIp(t);
     if (!ip || isIgnorableIp(ip)) return false;
-    return this.put('ip', ip.canonical, role, ipTags(ip));
+    // Tagged from ip-lookup's classification table, so the tag and its reason always agree.
+    return this.put('ip', ip.canonical, role, addressTags(ip));
   }
 
   /** A domain from a field that names one; IP literals are routed to ip(). */
@@ -172,9 +174,10 @@ export class ObservableCollector {
     return this.host(h, role);
   }
 
-  /** The host part of a URL: ip, domain when it has a public suffix, else host. */
+  /** The host part of a URL: ip (hex and decimal IPv4 forms too), domain when it has a public suffix, else host. */
   private urlHostObservable(host: string, role?: ObservableRole): void {
-    if (parseIp(host)) this.ip(host, role);
+    const ip = urlHostIp(host);
+    if (ip) this.ip(ip.canonical, role);
     else if (publicDomain(host)) this.domain(host, role);
     else this.host(host, role);
   }

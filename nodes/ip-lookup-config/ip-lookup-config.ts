@@ -24,7 +24,9 @@ export = function (RED: NodeAPI): void {
     };
     const ready = IpLookupService.create(settings);
     ready.then((service) => {
-      for (const problem of service.problems) node.warn(problem);
+      // A configured file that cannot be used is an error; a provider without a key a warning.
+      for (const problem of service.offline.problems) node.error(problem);
+      for (const problem of service.problems.slice(service.offline.problems.length)) node.warn(problem);
       // Lines of a list that are not entries are skipped; say so once, with the first of them.
       for (const l of service.offline.summary().lists) {
         if (l.badLines) node.warn(`${l.kind}list ${l.path}: ${l.badLines} line${l.badLines === 1 ? ' is' : 's are'} not an address, CIDR or range and ${l.badLines === 1 ? 'was' : 'were'} skipped (first: ${l.firstBadLine ?? '?'})`);

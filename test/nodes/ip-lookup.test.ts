@@ -55,7 +55,7 @@ describe('ip-lookup node', () => {
     assert.equal((london.enrichment?.classification as { category: string }).category, 'public');
     const internal = byValue(inc, '10.0.0.5');
     assert.equal((internal.enrichment?.classification as { category: string }).category, 'private');
-    assert.match(internal.reasons?.[0] ?? '', /private address \(RFC 1918/);
+    assert.match(internal.reasons?.[0] ?? '', /private address in 10\.0\.0\.0\/8: RFC 1918/);
     const mapped = byValue(inc, '::ffff:1.128.0.1');
     assert.deepEqual((mapped.enrichment?.asn as { number: number; organization: string }).number, 1221);
     assert.equal((mapped.enrichment?.classification as { mappedFrom?: string }).mappedFrom, '::ffff:1.128.0.1');
@@ -92,6 +92,36 @@ describe('ip-lookup node', () => {
     const entry = inc.timeline.at(-1)!;
     assert.equal(entry.outcome, 'error');
     assert.match(entry.summary, /Configuration problems: City database .* is corrupt/);
+  });
+
+  it('a binary or all-junk list file is an error in the log, quoted without raw control bytes; an empty list is fine', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ir-iplog-'));
+    try {
+      const binary = path.join(dir, 'elf.txt');
+      fs.writeFileSync(binary, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00, 0x0a]));
+      const junk = path.join(dir, 'junk.txt');
+      fs.writeFileSync(junk, 'bad\u001b[31m line\n');
+      const empty = path.join(dir, 'empty.txt');
+      fs.writeFileSync(empty, '');
+      await helper.load(ALL_NODES, flow({ blocklists: `${binary}\n${junk}`, allowlists: empty }));
+      const logged = (): Array<{ level: number; msg: unknown }> => helper.log().args.map((a: unknown[]) => a[0] as { level: number; msg: unknown });
+      const errors = async (): Promise<string[]> => {
+        for (let i = 0; i < 100; i++) {
+          const found = logged().filter((e) => e.level === 20 && /list /.test(String(e.msg))).map((e) => String(e.msg));
+          if (found.length >= 2) return found;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        return [];
+      };
+      const found = await errors();
+      assert.equal(found.length, 2, JSON.stringify(logged()));
+      assert.ok(found.some((m) => /elf\.txt: is a binary file, not a list of addresses/.test(m)), found.join('\n'));
+      assert.ok(found.some((m) => /junk\.txt: 1 line\(s\) and no valid entry \(first: line 1 "bad\\x1b\[31m"/.test(m)), found.join('\n'));
+      for (const e of logged()) assert.doesNotMatch(String(e.msg), /[\u0000-\u0008\u000b-\u001f\u007f]/);
+      assert.ok(!logged().some((e) => /empty\.txt/.test(String(e.msg))), 'an empty list is valid');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('without a config node: classification only', async () => {

@@ -3,6 +3,8 @@ import { checkLookalike, damerauLevenshtein, parseOwnDomains, scriptsOf, skeleto
 import { InvalidDomainError, InvalidUrlError, parseDomain, parseUrl } from '../../../core/domain/parse';
 import { DomainLookupService } from '../../../core/domain/service';
 import { decideDomainVerdict } from '../../../core/domain/verdict';
+import { applyDomainLookup } from '../../../core/domain/incident';
+import { incident } from '../../helpers/fixtures';
 
 const OWN = parseOwnDomains(['example.com', 'example.co.uk']);
 const lookalike = (name: string) => checkLookalike(parseDomain(name), OWN);
@@ -159,6 +161,39 @@ describe('domain: look-alikes of own domains', () => {
   it('names the right own domain when there are several', () => {
     const m = checkLookalike(parseDomain('examp1e.co.uk'), OWN).matches[0];
     assert.equal(m.own, 'example.co.uk');
+  });
+
+  it('names only the closest own domain; two only when imitated equally', () => {
+    const two = parseOwnDomains(['example.com', 'example.org']);
+    const owns = (name: string) => checkLookalike(parseDomain(name), two).matches.map((m) => `${m.own} ${m.technique}`);
+    // A typo under .com is a typo of example.com, not a typo of example.org under another suffix.
+    assert.deepEqual(owns('exampl.com'), ['example.com typo']);
+    assert.deepEqual(owns('exampl.org'), ['example.org typo']);
+    assert.deepEqual(owns('examp1e.org'), ['example.org homoglyph']);
+    // Our whole domain in their subdomain beats our name under another suffix.
+    assert.deepEqual(owns('example.org.example.net'), ['example.org domain-as-subdomain', 'example.org other-suffix']);
+    // A one-edit typo beats a two-edit one.
+    const near = parseOwnDomains(['example.com', 'exemplars.com']);
+    assert.deepEqual(checkLookalike(parseDomain('exemplar.com'), near).matches.map((m) => m.own), ['exemplars.com']);
+    // example.net is as far from example.com as from example.org: both stay.
+    assert.deepEqual(owns('malware.example.net'), ['example.com other-suffix', 'example.org other-suffix']);
+  });
+
+  it('the verdict and the timeline name the imitated own domain only', async () => {
+    const service = new DomainLookupService({ mode: 'dry-run', ownDomains: ['example.com', 'example.org'], providers: {} });
+    try {
+      const target = { type: 'domain' as const, value: 'exampl.com' };
+      const run = await service.lookup([target]);
+      const lookalikeReasons = run.reports[0].reasons.filter((r) => r.includes('look-alike'));
+      assert.deepEqual(lookalikeReasons, ['suspicious: look-alike of our domain example.com (typo): exampl.com is 1 edit away from example.com (typo-squatting)']);
+      const given = incident({ observables: [{ type: 'domain', value: 'exampl.com', roles: ['related'], tags: [] }] });
+      applyDomainLookup(given, run, { node: { type: 'ir-domain-lookup', id: 'n1' }, selection: { targets: [target], skipped: [] } });
+      const entry = given.timeline.at(-1);
+      assert.match(entry?.summary ?? '', /; imitates our example\.com(?!, )/);
+      assert.deepEqual((entry?.details as { names: Array<{ imitates?: string[] }> }).names[0].imitates, ['example.com']);
+    } finally {
+      await service.close();
+    }
   });
 
   it('is no look-alike for our own domains and their subdomains', () => {

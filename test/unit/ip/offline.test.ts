@@ -3,13 +3,14 @@ import fc from 'fast-check';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { classify, InvalidAddressError } from '../../../core/ip/classify';
+import { addressTags, classify, InvalidAddressError } from '../../../core/ip/classify';
 import { GeoDatabaseError, lookupGeoFields, openGeoDatabase, type GeoDatabase, type GeoDbKind } from '../../../core/ip/geoip';
 import { OfflineLayer } from '../../../core/ip/offline';
-import { parseNetwork, RangeList } from '../../../core/ip/ranges';
+import { parseNetwork, printable, RangeList } from '../../../core/ip/ranges';
 import { TtlCache } from '../../../core/ip/cache';
 import { watchFiles } from '../../../core/ip/watch';
 import { parseIp, formatIPv6 } from '../../../core/normalize/ip';
+import { ObservableCollector } from '../../../core/normalize/observables';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const DB = (f: string): string => path.join(ROOT, 'geoip', f);
@@ -86,6 +87,48 @@ describe('ip: offline layer', () => {
         assert.equal(c.public, pub);
       });
     }
+    it('reads 64:ff9b::/96 (RFC 6052 NAT64) as the IPv4 it embeds, and 64:ff9b:1::/48 (RFC 8215) as local-use', () => {
+      const wkp = classify('64:ff9b::5102:458e');
+      assert.equal(wkp.category, 'public');
+      assert.equal(wkp.public, true);
+      assert.equal(wkp.embeddedIpv4, '81.2.69.142');
+      assert.match(wkp.description, /NAT64.*81\.2\.69\.142/);
+      // The well-known prefix must not carry a non-global IPv4: it is what that IPv4 is.
+      const inner = classify('64:ff9b::10.1.2.3');
+      assert.equal(inner.category, 'private');
+      assert.equal(inner.public, false);
+      assert.equal(inner.embeddedIpv4, '10.1.2.3');
+      assert.match(inner.description, /NAT64.*10\.1\.2\.3.*RFC 1918/);
+      // Outside the /96 (bytes 4-11 not zero) is not the well-known prefix.
+      assert.equal(classify('64:ff9b:0:1::5102:458e').embeddedIpv4, undefined);
+      const local = classify('64:ff9b:1::5102:458e');
+      assert.equal(local.category, 'reserved');
+      assert.equal(local.public, false);
+      assert.match(local.description, /RFC 8215 local-use NAT64.*not globally reachable/);
+    });
+
+    it('describes IPv6 outside 2000::/3 without a made-up range', () => {
+      const c = classify('4000::1');
+      assert.equal(c.range, undefined);
+      assert.equal(c.description, 'IANA reserved IPv6 space, outside the global unicast 2000::/3');
+    });
+
+    it('tags an observable with the category its ip-lookup reason gives, for every special range', () => {
+      const samples = ['0.1.2.3', '10.1.1.1', '100.64.0.1', '169.254.1.1', '172.16.0.1', '192.0.0.9', '192.0.2.1', '192.88.99.1', '192.168.0.1',
+        '198.18.0.1', '198.51.100.1', '203.0.113.1', '224.0.0.1', '240.0.0.1', '255.255.255.255',
+        '64:ff9b::10.0.0.1', '64:ff9b:1::1', '100::1', '2001:2::1', '2001:10::1', '2001:db8::1', '3fff::1', 'fd00::1', 'fe80::1', 'fec0::1', 'ff02::1', '4000::1',
+        '8.8.8.8', '64:ff9b::8.8.8.8', '2001:4860::1'];
+      for (const address of samples) {
+        const collector = new ObservableCollector();
+        assert.ok(collector.ip(address), address);
+        const c = classify(address);
+        assert.deepEqual(collector.toArray()[0].tags, c.public ? [] : [c.category], address);
+      }
+      // The two of the review: the benchmarking range and the deprecated 6to4 relay anycast.
+      assert.deepEqual(addressTags(parseIp('198.18.0.1')!), ['bogon']);
+      assert.deepEqual(addressTags(parseIp('192.88.99.1')!), ['reserved']);
+    });
+
     it('refuses what is not an address', () => {
       for (const bad of ['', 'abc', '1.2.3', '1.2.3.256', '01.2.3.4', '1:2:3:4:5:6:7:8:9', '::g', '1.2.3.4/24']) {
         assert.throws(() => classify(bad), InvalidAddressError, bad);
@@ -176,6 +219,22 @@ describe('ip: offline layer', () => {
       await assert.rejects(openGeoDatabase(DB('GeoLite2-ASN-Test.mmdb'), 'city'), (err: GeoDatabaseError) => err.code === 'wrong-type' && /GeoLite2-ASN/.test(err.message));
       // A City database answers for Country.
       assert.equal((await openGeoDatabase(DB('GeoLite2-City-Test.mmdb'), 'country')).databaseType, 'GeoLite2-City');
+    });
+
+    it('says an empty .mmdb file is not a MaxMind database', async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ir-mmdb-'));
+      try {
+        const empty = path.join(dir, 'empty.mmdb');
+        fs.writeFileSync(empty, '');
+        await assert.rejects(openGeoDatabase(empty, 'city'), (err: GeoDatabaseError) => {
+          assert.equal(err.code, 'corrupt');
+          assert.match(err.message, /empty\.mmdb is not a MaxMind database \(empty file\)$/);
+          assert.doesNotMatch(err.message, /NaN/);
+          return true;
+        });
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 
@@ -383,6 +442,66 @@ describe('ip: offline layer', () => {
         await emptied;
         assert.equal(reloads[3].ok, true);
         assert.equal(layer.lookup('2.2.2.200').blocklisted.length, 0);
+      } finally {
+        layer.close();
+      }
+    });
+  });
+
+  describe('OfflineLayer: unusable list files', () => {
+    let dir: string;
+    beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ir-iplist-')); });
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it('refuses a binary file, and a non-empty file without one valid entry; an empty file is an empty list', async () => {
+      const binary = path.join(dir, 'binary.txt');
+      fs.writeFileSync(binary, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x00, 0x00, 0x0a, 0x1b, 0x5b, 0x33, 0x31, 0x6d, 0x0a]));
+      const junk = path.join(dir, 'junk.txt');
+      fs.writeFileSync(junk, 'hello\u001b[2J\u0007 world\nnot an address either\n');
+      const empty = path.join(dir, 'empty.txt');
+      fs.writeFileSync(empty, '');
+      const layer = await OfflineLayer.open({ blocklists: [binary, junk], allowlists: [empty], watchIntervalMs: 0 });
+      try {
+        assert.equal(layer.problems.length, 2, layer.problems.join('\n'));
+        assert.match(layer.problems.find((p) => p.includes('binary.txt')) ?? '', /^blocklist .*binary\.txt: is a binary file, not a list of addresses$/);
+        const junkProblem = layer.problems.find((p) => p.includes('junk.txt')) ?? '';
+        assert.match(junkProblem, /2 line\(s\) and no valid entry \(first: line 1 "hello\\x1b\[2J\\x07"/);
+        // Nothing below a space reaches the log.
+        assert.doesNotMatch(layer.problems.join(''), /[\u0000-\u001f\u007f-\u009f]/);
+        assert.deepEqual(layer.summary().lists.map((l) => [l.name, l.entries]), [['empty.txt', 0]]);
+      } finally {
+        layer.close();
+      }
+    });
+
+    it('quotes skipped lines escaped and cut short', () => {
+      const list = new RangeList('mixed.txt', `1.2.3.4\n\u0000\u0001ELF\ufffd${'x'.repeat(200)}\n`);
+      assert.equal(list.entries, 1);
+      const bad = list.problems[0];
+      assert.ok(bad.text.startsWith('\\x00\\x01ELF\\ufffd'), bad.text);
+      assert.ok(bad.text.endsWith('…'));
+      assert.ok(bad.text.length < 90);
+      assert.doesNotMatch(bad.reason, /[\u0000-\u001f\ufffd]/);
+      assert.equal(printable('a\tb\u009bc'), 'a\\x09b\\x9bc');
+      assert.equal(printable('1.2.3.0/24'), '1.2.3.0/24');
+    });
+  });
+
+  describe('OfflineLayer: NAT64 addresses', () => {
+    let dir: string;
+    beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ir-ipnat64-')); });
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it('looks up the embedded IPv4 in the lists and the geo database', async () => {
+      const block = path.join(dir, 'block.txt');
+      fs.writeFileSync(block, '81.2.69.0/24 ; test block\n');
+      const layer = await OfflineLayer.open({ databases: { city: DB('GeoIP2-City-Test.mmdb') }, blocklists: [block], watchIntervalMs: 0 });
+      try {
+        const r = layer.lookup('64:ff9b::81.2.69.142');
+        assert.equal(r.address, '64:ff9b::5102:458e');
+        assert.equal(r.classification.embeddedIpv4, '81.2.69.142');
+        assert.equal(r.blocklisted[0]?.comment, 'test block');
+        assert.equal(r.geo?.city, 'London');
       } finally {
         layer.close();
       }

@@ -250,6 +250,19 @@ describe('ip: online providers against emulators', () => {
     assert.match(String(outcome(r.providers.rdns).status === 'dry-run' && (r.providers.rdns as { note: string }).note), /would query PTR 142\.69\.2\.81\.in-addr\.arpa/);
   });
 
+  it('asks the providers about the IPv4 a NAT64 address (64:ff9b::/96) embeds', async () => {
+    const service = await create(settings());
+    const run = await service.lookup(['64:ff9b::81.2.69.142']);
+    const r = run.reports[0];
+    assert.equal(r.address, '64:ff9b::5102:458e');
+    assert.equal(r.verdict, 'malicious');
+    assert.ok(r.reasons.some((x) => /AbuseIPDB confidence 100% from 532 reports/.test(x)), r.reasons.join('\n'));
+    assert.ok(r.reasons.some((x) => /^NAT64 address \(64:ff9b::\/96\): .*embedded IPv4 81\.2\.69\.142$/.test(x)), r.reasons.join('\n'));
+    assert.equal(r.offline?.geo?.city, 'London');
+    const ptr = outcome(r.providers.rdns);
+    assert.deepEqual(ptr.status === 'found' && ptr.data?.hostnames, ['host-142.example.net']);
+  });
+
   it('live without a required key: that provider is off and the problem is reported', async () => {
     const service = await create(settings({ credentials: { abuseipdbKey: ABUSEIPDB_KEY } }));
     assert.deepEqual(service.problems, ['VirusTotal: live mode needs virustotalKey (missing or empty); set it in the configuration or switch to dry-run']);

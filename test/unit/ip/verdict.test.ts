@@ -16,7 +16,15 @@ describe('ip: verdict', () => {
     assert.deepEqual(decideVerdict(offline('8.8.8.8'), {}), { verdict: 'unknown', reasons: ['no source has anything against or for this address'] });
     const internal = decideVerdict(offline('192.168.1.10'), {});
     assert.equal(internal.verdict, 'unknown');
-    assert.match(internal.reasons[0], /^private address \(RFC 1918 private network, 192\.168\.0\.0\/16\): no internet reputation/);
+    assert.match(internal.reasons[0], /^private address in 192\.168\.0\.0\/16: RFC 1918 private network; no internet reputation/);
+  });
+
+  it('names the range and the registry entry of a special address in plain words', () => {
+    assert.deepEqual(decideVerdict(offline('198.18.0.1'), {}).reasons, ['bogon address in 198.18.0.0/15: RFC 2544 benchmarking (never routed on the internet); no internet reputation']);
+    assert.deepEqual(decideVerdict(offline('192.88.99.1'), {}).reasons, ['reserved address in 192.88.99.0/24: RFC 7526 deprecated 6to4 relay anycast; no internet reputation']);
+    assert.deepEqual(decideVerdict(offline('4000::1'), {}).reasons, ['reserved address: IANA reserved IPv6 space, outside the global unicast 2000::/3; no internet reputation']);
+    const nat64 = decideVerdict(offline('64:ff9b::8.8.8.8'), {});
+    assert.deepEqual(nat64.reasons, ['NAT64 address (64:ff9b::/96): lists, geo and reputation are those of the embedded IPv4 8.8.8.8']);
   });
 
   it('applies the AbuseIPDB and VirusTotal thresholds', () => {

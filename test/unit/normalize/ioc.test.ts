@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { extractIocs, ObservableCollector, refang } from '../../../core/normalize';
 import { ipTags, parseIp } from '../../../core/normalize/ip';
+import { urlHostIp } from '../../../core/normalize/ioc';
 
 const values = (text: string): string[] => extractIocs(text).map((i) => `${i.type} ${i.value}`);
 
@@ -124,6 +125,30 @@ describe('normalize: observable collector', () => {
     assert.deepEqual(c.toArray().map((o) => `${o.type} ${o.value}`), [
       'host localhost', 'ip 2001:db8::5', 'ip 198.51.100.9', 'url https://portal.example.com:8443/login', 'domain portal.example.com',
     ]);
+  });
+
+  it('adds the IPv4 of a URL whose host is a hex, octal or one-number address, as a browser reads it', () => {
+    const c = new ObservableCollector();
+    c.url('http://0x51.0x2.0x45.0x8e/x', 'related');
+    c.url('http://1359103374/y', 'destination');
+    c.url('http://0121.0x2.69.142:8080/z', 'related');
+    c.url('http://0x1g.2/w'); // not an address: a host name, as before
+    assert.deepEqual(c.toArray().map((o) => `${o.type} ${o.value} ${o.roles.join('+')}`), [
+      'url http://0x51.0x2.0x45.0x8e/x related', 'ip 81.2.69.142 related+destination',
+      'url http://1359103374/y destination', 'url http://0121.0x2.69.142:8080/z related', 'url http://0x1g.2/w ', 'host 0x1g.2 ',
+    ]);
+    assert.deepEqual(urlHostIp('0x0a.0.0.1')?.canonical, '10.0.0.1');
+    assert.equal(urlHostIp('3com.net'), undefined);
+    assert.equal(urlHostIp('0xffffffffff'), undefined);
+    // Small numbers read as 0.0.0.x ("this network"): a port or a cut IPv6, not an address.
+    assert.equal(urlHostIp('64'), undefined);
+    assert.equal(urlHostIp('8080'), undefined);
+    assert.deepEqual(values('see http://64:ff9b::1 now'), ['url http://64:ff9b::1']);
+  });
+
+  it('finds the IPv4 of a hex or one-number URL host in free text', () => {
+    const found = extractIocs('beacon to http://0x51.0x2.0x45.0x8e/x and hxxp://1359103374/gate.php').map((i) => `${i.type} ${i.value}`);
+    assert.deepEqual(found, ['url http://0x51.0x2.0x45.0x8e/x', 'ip 81.2.69.142', 'url http://1359103374/gate.php']);
   });
 
   it('joins directory and file name with the directory separator', () => {
