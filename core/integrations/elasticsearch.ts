@@ -121,7 +121,7 @@ export async function searchElasticsearch(invoker: Invoker, query: LogQuery, opt
   const events: LogEvent[] = (answer.hits?.hits ?? []).map((h) => {
     const parsed = fromJson(h._source ?? {}, JSON.stringify(h._source ?? {}), timeField);
     return boundEvent({
-      ...(parsed.time !== undefined ? { time: new Date(parsed.time).toISOString() } : {}),
+      time: parsed.time !== undefined ? new Date(parsed.time).toISOString() : null,
       source: `${h._index ?? options.index}${h._id ? `/${h._id}` : ''}`,
       ...(parsed.host ? { host: parsed.host } : {}),
       message: parsed.message,

@@ -72,7 +72,7 @@ function toEvent(r: SplunkResult): LogEvent {
   const fields: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(r)) if (!k.startsWith('_') && k !== 'host' && k !== 'source' && !k.startsWith('date_')) fields[k] = v;
   return boundEvent({
-    ...(time !== undefined ? { time: new Date(time).toISOString() } : {}),
+    time: time !== undefined ? new Date(time).toISOString() : null,
     source: typeof r.source === 'string' ? r.source : 'splunk',
     ...(typeof r.host === 'string' ? { host: r.host } : {}),
     message: typeof r._raw === 'string' ? r._raw : JSON.stringify(r),
@@ -142,8 +142,11 @@ export async function searchSplunk(invoker: Invoker, query: LogQuery, options: S
   }
   const more = results.length > query.limit;
   const { events, counts } = verifyEvents(results.slice(0, query.limit).map(toEvent), query);
+  // The result past the limit is counted with the total, in counts too: both describe the same matches.
+  const extra = more ? verifyEvents(results.slice(query.limit, query.limit + 1).map(toEvent), query) : undefined;
+  for (const [v, n] of Object.entries(extra?.counts ?? {})) counts[v] = (counts[v] ?? 0) + n;
   return {
-    events, total: events.length + (more ? 1 : 0), totalExact: !more, truncated: more, counts,
+    events, total: events.length + (extra?.events.length ?? 0), totalExact: !more, truncated: more, counts,
     query: `${spl} (earliest_time ${query.from}, latest_time ${query.to}, ${mode})`,
     ...(res.dryRun ? { dryRun: true } : {}),
   };

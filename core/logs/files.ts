@@ -140,6 +140,8 @@ interface ScanState {
   maxLine: number;
   linesParsed: number;
   longLinesSkipped: number;
+  /** Compressed files read up to a cut (truncated or damaged .gz): their lines before it were searched. */
+  cutShort: Array<{ file: string; reason: string }>;
 }
 
 /** Search local log files. Throws LogFetchError for a missing path; unreadable single files are noted in stats. */
@@ -152,7 +154,7 @@ export async function searchFiles(query: LogQuery, options: FilesOptions): Promi
     query, from, to,
     needles: needleRegExp(searchValues.flatMap(needlesFor)),
     events: [], counts: Object.fromEntries(query.observables.map((o) => [o.value, 0])),
-    matched: 0, done: false, bytesRead: 0, maxLine: options.maxLineBytes ?? 1024 * 1024, linesParsed: 0, longLinesSkipped: 0,
+    matched: 0, done: false, bytesRead: 0, maxLine: options.maxLineBytes ?? 1024 * 1024, linesParsed: 0, longLinesSkipped: 0, cutShort: [],
   };
   const skippedByTime: string[] = [];
   const unreadable: Array<{ file: string; reason: string }> = [];
@@ -186,19 +188,39 @@ export async function searchFiles(query: LogQuery, options: FilesOptions): Promi
   const truncated = state.matched > query.limit;
   // Files are read oldest first, but they overlap in time: show the events in time order.
   state.events.sort((a, b) => (a.time ?? '\uffff').localeCompare(b.time ?? '\uffff'));
+  // Each note starts with a short head (before the colon) that the node status shows.
+  const notes: string[] = [];
+  if (unreadable.length) notes.push(`${unreadable.length} file(s) unreadable: ${fileList(unreadable)}`);
+  if (state.cutShort.length) notes.push(`${state.cutShort.length} file(s) cut short: ${fileList(state.cutShort)}, read up to the cut`);
+  if (state.longLinesSkipped) notes.push(`${state.longLinesSkipped} line(s) over ${bytesText(state.maxLine)} skipped: not searched`);
   return {
     events: state.events,
     total: state.matched,
-    totalExact: !truncated,
+    // Lines or files not read may hold matches: the total is then a lower bound.
+    totalExact: !truncated && !notes.length,
     truncated,
+    ...(notes.length ? { notes } : {}),
     counts: state.counts,
     query: describeQuery(query, options.paths),
     stats: {
       files: files.length, scanned, skippedByTime: skippedByTime.length, bytesRead: state.bytesRead, linesParsed: state.linesParsed,
       ...(state.longLinesSkipped ? { longLinesSkipped: state.longLinesSkipped } : {}),
       ...(unreadable.length ? { unreadable } : {}),
+      ...(state.cutShort.length ? { cutShort: state.cutShort } : {}),
     },
   };
+}
+
+/** Files named in a note: base names with the reason, the first three only. */
+function fileList(list: ReadonlyArray<{ file: string; reason: string }>): string {
+  const named = list.slice(0, 3).map((u) => `${path.basename(u.file)} (${u.reason.length > 80 ? `${u.reason.slice(0, 79)}…` : u.reason})`).join(', ');
+  return list.length > 3 ? `${named} and ${list.length - 3} more` : named;
+}
+
+function bytesText(n: number): string {
+  if (n >= 1024 * 1024 && n % (1024 * 1024) === 0) return `${n / (1024 * 1024)} MiB`;
+  if (n >= 1024 && n % 1024 === 0) return `${n / 1024} KiB`;
+  return `${n} bytes`;
 }
 
 /** Plain files larger than this are entered by a binary search on their line times. */
@@ -304,46 +326,56 @@ async function scanFile(f: Candidate, state: ScanState, options: FilesOptions): 
       const end = lastTime(block, state.to);
       return end !== undefined && end > state.to ? 'stop' : undefined;
     };
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      let buf = chunk;
-      if (dropping) {
-        const nl = buf.indexOf(NL);
-        if (nl < 0) continue;
-        buf = buf.subarray(nl + 1);
-        dropping = false;
-      }
-      if (carry?.length) {
-        // Finish the line cut by the previous chunk; only that line is copied, not the chunk.
-        const nl = buf.indexOf(NL);
-        if (nl < 0) {
-          carry = Buffer.concat([carry, buf]);
-          if (carry.length > maxLine) {
-            state.longLinesSkipped += 1;
-            carry = undefined;
-            dropping = true;
+    let produced = 0;
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        produced += chunk.length;
+        let buf = chunk;
+        if (dropping) {
+          const nl = buf.indexOf(NL);
+          if (nl < 0) continue;
+          buf = buf.subarray(nl + 1);
+          dropping = false;
+        }
+        if (carry?.length) {
+          // Finish the line cut by the previous chunk; only that line is copied, not the chunk.
+          const nl = buf.indexOf(NL);
+          if (nl < 0) {
+            carry = Buffer.concat([carry, buf]);
+            if (carry.length > maxLine) {
+              state.longLinesSkipped += 1;
+              carry = undefined;
+              dropping = true;
+            }
+            continue;
           }
+          const line = Buffer.concat([carry, buf.subarray(0, nl + 1)]);
+          carry = undefined;
+          buf = buf.subarray(nl + 1);
+          if (handle(line) === 'stop') break;
+        }
+        const lastNl = buf.lastIndexOf(NL);
+        if (lastNl < 0) {
+          if (buf.length > maxLine) {
+            state.longLinesSkipped += 1;
+            dropping = true;
+          } else if (buf.length) carry = Buffer.from(buf);
           continue;
         }
-        const line = Buffer.concat([carry, buf.subarray(0, nl + 1)]);
-        carry = undefined;
-        buf = buf.subarray(nl + 1);
-        if (handle(line) === 'stop') break;
-      }
-      const lastNl = buf.lastIndexOf(NL);
-      if (lastNl < 0) {
-        if (buf.length > maxLine) {
+        carry = lastNl + 1 < buf.length ? Buffer.from(buf.subarray(lastNl + 1)) : undefined;
+        if (carry && carry.length > maxLine) {
           state.longLinesSkipped += 1;
+          carry = undefined;
           dropping = true;
-        } else if (buf.length) carry = Buffer.from(buf);
-        continue;
+        }
+        if (handle(buf.subarray(0, lastNl + 1)) === 'stop') break;
       }
-      carry = lastNl + 1 < buf.length ? Buffer.from(buf.subarray(lastNl + 1)) : undefined;
-      if (carry && carry.length > maxLine) {
-        state.longLinesSkipped += 1;
-        carry = undefined;
-        dropping = true;
-      }
-      if (handle(buf.subarray(0, lastNl + 1)) === 'stop') break;
+    } catch (err) {
+      // A .gz cut off (copied while written, a full disk) or damaged further in: its lines before
+      // the cut were searched, as zcat recovers them. Nothing decompressed: the file is unreadable.
+      if (!gzip || produced === 0) throw err;
+      state.cutShort.push({ file: f.file, reason: `${err instanceof Error ? err.message : String(err)} after ${produced} bytes` });
+      carry = undefined; // the line the cut went through
     }
     if (carry?.length && !state.done) scanBlock(carry, f.file, state);
   } finally {
@@ -406,11 +438,12 @@ function scanBlock(block: Buffer, source: string, state: ScanState): void {
     const parsed = parseLine(text, state.to);
     if (parsed.time !== undefined && (parsed.time < state.from || parsed.time > state.to)) continue;
     state.matched += 1;
+    // Counted with the total, the match past the limit too: counts and total describe the same lines.
+    for (const o of hits) state.counts[o.value] = (state.counts[o.value] ?? 0) + 1;
     if (state.matched > query.limit) {
       state.done = true;
       return;
     }
-    for (const o of hits) state.counts[o.value] = (state.counts[o.value] ?? 0) + 1;
     state.events.push(boundEvent(toEvent(parsed, source)));
   }
 }

@@ -39,9 +39,14 @@ export function searchLogs(source: LogSourceSettings, query: LogQuery, invoker: 
 /** Default most events kept in the incident (the limit may ask the backend for more). */
 export const DEFAULT_ATTACH = 100;
 
-/** incident.logs from a search result: the first `maxAttach` events, the totals and counts. */
+/**
+ * incident.logs from a search result: the first `maxAttach` events, the total and the counts
+ * (both over every match seen, so they may exceed the events attached), and the notes of the
+ * query and the backend (what was moved, left out or not read).
+ */
 export function logsRecord(result: LogSearchResult, backend: LogBackend, query: LogQuery, at: Date, maxAttach = DEFAULT_ATTACH): IncidentLogs {
   const events = result.events.slice(0, maxAttach);
+  const notes = [...(query.notes ?? []), ...(result.notes ?? [])];
   return {
     fetchedAt: at.toISOString(),
     backend,
@@ -53,16 +58,19 @@ export function logsRecord(result: LogSearchResult, backend: LogBackend, query: 
     totalExact: result.totalExact,
     truncated: result.truncated || events.length < result.events.length,
     counts: result.counts,
+    ...(notes.length ? { notes } : {}),
     ...(result.dryRun ? { dryRun: true } : {}),
   };
 }
 
-/** One line for the timeline: how many, from where, per observable. */
+/** One line for the timeline: how many, from where, per observable (over the same matches as the total), then the notes. */
 export function describeResult(logs: IncidentLogs): string {
   const total = `${logs.totalExact ? '' : 'at least '}${logs.total}`;
   const per = Object.entries(logs.counts).map(([v, n]) => `${v}: ${n}`).join(', ');
-  if (logs.dryRun) return `dry-run: would search ${logs.backend} from ${logs.from} to ${logs.to}`;
-  return `${total} log event(s) from ${logs.backend}${logs.truncated ? `, ${logs.events.length} attached` : ''}${per ? ` (${per})` : ''}`;
+  const notes = logs.notes?.length ? `; ${logs.notes.join('; ')}` : '';
+  if (logs.dryRun) return `dry-run: would search ${logs.backend} from ${logs.from} to ${logs.to}${notes}`;
+  const attached = logs.truncated || logs.events.length < logs.total ? `, ${logs.events.length} attached` : '';
+  return `${total} log event(s) from ${logs.backend}${attached}${per ? ` (${per})` : ''}${notes}`;
 }
 
 export function attachLogs(incident: Incident, logs: IncidentLogs): void {

@@ -141,7 +141,7 @@ export function lineTime(line: string, near: number): number | undefined {
 
 export function toEvent(parsed: ParsedLine, source: string): LogEvent {
   return {
-    ...(parsed.time !== undefined ? { time: new Date(parsed.time).toISOString() } : {}),
+    time: parsed.time !== undefined ? new Date(parsed.time).toISOString() : null,
     source,
     ...(parsed.host ? { host: parsed.host } : {}),
     message: parsed.message,

@@ -82,7 +82,11 @@ export function buildLogQuery(incident: Incident, options: QueryOptions = {}): L
   // No log line is written in the future: a source whose clock runs ahead (or an alert dated
   // 9999-12-31) is searched around now, and the window always stays a valid date range.
   const now = (options.now ?? new Date()).getTime();
-  const end = Math.min(options.at !== undefined ? time(options.at, 'the window time') : time(incident.lastSeenAt, 'incident.lastSeenAt'), now);
+  const given = options.at !== undefined ? time(options.at, 'the window time') : time(incident.lastSeenAt, 'incident.lastSeenAt');
+  const end = Math.min(given, now);
+  const notes: string[] = [];
+  // Said in the timeline: otherwise a window far from the alert looks like a bug.
+  if (given > now) notes.push(`${options.at !== undefined ? 'the window time is' : 'the alerts are dated'} in the future (${isoOf(given)}): searched around now instead`);
   const start = Math.min(options.at !== undefined ? end : time(incident.firstSeenAt, 'incident.firstSeenAt'), end);
   const limit = options.limit ?? DEFAULTS.limit;
   if (!Number.isInteger(limit) || limit < 1 || limit > DEFAULTS.maxLimit) throw new QueryError(`log-fetch: the limit must be a whole number from 1 to ${DEFAULTS.maxLimit}, got ${String(limit)}`);
@@ -92,10 +96,20 @@ export function buildLogQuery(incident: Incident, options: QueryOptions = {}): L
 
   const seen = new Set<string>();
   const observables: SearchValue[] = [];
+  const unsearchable: string[] = [];
+  let overMax = 0;
   const add = (v: SearchValue): void => {
     const value = v.value.trim();
     // Too short to mean anything, or too long to be one value: skipped instead of matching everything.
-    if (value.length < 2 || value.length > 1024 || seen.has(value) || observables.length >= max) return;
+    if (value.length < 2 || value.length > 1024) {
+      unsearchable.push(`${v.type} ${JSON.stringify(cutValue(value))} (${value.length < 2 ? 'shorter than 2 characters' : 'longer than 1024 characters'})`);
+      return;
+    }
+    if (seen.has(value)) return;
+    if (observables.length >= max) {
+      overMax += 1;
+      return;
+    }
     seen.add(value);
     observables.push({ type: v.type, value });
   };
@@ -106,14 +120,36 @@ export function buildLogQuery(incident: Incident, options: QueryOptions = {}): L
   }
   for (const v of options.values ?? []) add({ type: 'term', value: String(v) });
   const terms = (options.terms ?? []).map((t) => String(t).trim()).filter((t) => t.length > 0 && t.length <= 1024);
-  if (!observables.length && !terms.length) throw new QueryError('log-fetch: nothing to search for: the incident has no observable of the chosen types and roles, and no extra terms were given', 'nothing-to-search');
+  if (!observables.length && !terms.length) {
+    // The incident may well have observables of the chosen types: say that theirs cannot be searched.
+    if (unsearchable.length) throw new QueryError(`log-fetch: nothing to search for: the values of the chosen types cannot be searched: ${listed(unsearchable)}`, 'nothing-to-search');
+    throw new QueryError('log-fetch: nothing to search for: the incident has no observable of the chosen types and roles, and no extra terms were given', 'nothing-to-search');
+  }
+  if (unsearchable.length) notes.push(`not searched: ${listed(unsearchable)}`);
+  if (overMax) notes.push(`${overMax} more value(s) not searched (at most ${max} per search)`);
   return {
     from: new Date(start - before * 60_000).toISOString(),
     to: new Date(end + after * 60_000).toISOString(),
     observables,
     terms,
     limit,
+    ...(notes.length ? { notes } : {}),
   };
+}
+
+/** ISO-8601 where the year fits it, else the raw epoch milliseconds. */
+function isoOf(ms: number): string {
+  const d = new Date(ms);
+  return Number.isFinite(d.getTime()) ? d.toISOString() : String(ms);
+}
+
+/** A value quoted in a note: short, so an attacker-sized one cannot swell the timeline. */
+function cutValue(value: string): string {
+  return value.length <= 40 ? value : `${value.slice(0, 39)}…`;
+}
+
+function listed(items: readonly string[]): string {
+  return items.length <= 5 ? items.join(', ') : `${items.slice(0, 5).join(', ')} and ${items.length - 5} more`;
 }
 
 /** Types whose values are compared without regard to case (DNS names, mail addresses, most user stores). */

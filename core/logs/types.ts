@@ -21,6 +21,8 @@ export interface LogQuery {
   terms: string[];
   /** The most events returned; the search stops there. */
   limit: number;
+  /** What the search changed or left out from the incident, for the timeline (backends ignore it). */
+  notes?: string[];
 }
 
 export interface LogSearchResult {
@@ -30,12 +32,14 @@ export interface LogSearchResult {
   totalExact: boolean;
   /** More matched than `events` holds. */
   truncated: boolean;
-  /** Matches per observable value (over the events counted by `total` where the backend tells, else over `events`). */
+  /** Matches per observable value, over the same matches as `total` (more than `events` holds when truncated). */
   counts: Record<string, number>;
   /** The query the backend received, as text for the timeline. */
   query: string;
   /** Backend-specific notes (files skipped by time, files scanned, bytes read). */
   stats?: Record<string, unknown>;
+  /** What was not read (files that failed or were cut short, lines skipped), in words for the summary. */
+  notes?: string[];
   dryRun?: boolean;
 }
 
@@ -60,8 +64,7 @@ export const EVENT_LIMITS = { message: 2000, fieldValue: 500, fields: 40 } as co
  * incident) and mask credentials: fields named like secrets, inline `Bearer …`/`Basic …` values.
  */
 export function boundEvent(event: LogEvent): LogEvent {
-  const out: LogEvent = { source: cut(event.source, 500), message: cut(redactString(event.message), EVENT_LIMITS.message) };
-  if (event.time) out.time = event.time;
+  const out: LogEvent = { time: event.time || null, source: cut(event.source, 500), message: cut(redactString(event.message), EVENT_LIMITS.message) };
   if (event.host) out.host = cut(event.host, 255);
   if (event.fields) {
     const fields: Record<string, unknown> = {};

@@ -208,8 +208,8 @@ export interface IncidentReport {
 
 /** One log event, the same shape from every log backend. */
 export interface LogEvent {
-  /** ISO-8601 UTC; absent when the line carries no time that could be read. */
-  time?: string;
+  /** ISO-8601 UTC; null when the line carries no time that could be read (the key is always there). */
+  time: string | null;
   /** A file path, an index/id, a Loki stream, a Splunk source. */
   source: string;
   host?: string;
@@ -234,8 +234,10 @@ export interface IncidentLogs {
   totalExact: boolean;
   /** More matched than `events` holds. */
   truncated: boolean;
-  /** Matching events per observable value. */
+  /** Matches per observable value, over the same matches as `total` (so they may exceed the events attached). */
   counts: Record<string, number>;
+  /** Why the result is less than the whole picture: window moved to now, values not searched, files or lines not read. */
+  notes?: string[];
   /** Dry-run: the query was recorded, not sent. */
   dryRun?: boolean;
 }

@@ -119,13 +119,16 @@ export = function (RED: NodeAPI): void {
       msg.incident = await store.update(given.id, (inc) => {
         if (logs) attachLogs(inc, logs);
         const outcome = failure ? 'error' : skipped ? 'skipped' : logs?.dryRun ? 'dry-run' : 'ok';
-        const summary = failure ? `log search failed: ${failure.message}` : skipped ? `no log search: ${skipped.replace(/^log-fetch: /, '')}`
+        // The query's notes (a window moved to now, values left out) still explain a failed search.
+        const queryNotes = query?.notes?.length ? `; ${query.notes.join('; ')}` : '';
+        const summary = failure ? `log search failed: ${failure.message}${queryNotes}` : skipped ? `no log search: ${skipped.replace(/^log-fetch: /, '')}`
           : `${describeResult(logs as IncidentLogs)}${missing.length ? ` (live mode lacks ${missing.join(', ')})` : ''}`;
         appendTimeline(inc, {
           node: nodeRef(node), action: ACTION, outcome, summary,
           details: {
             ...(source ? { backend: source.backend, mode: source.mode } : {}),
             ...(query ? { from: query.from, to: query.to, observables: query.observables, terms: query.terms, limit: query.limit } : {}),
+            ...(logs?.notes ? { notes: logs.notes } : query?.notes ? { notes: query.notes } : {}),
             ...(result ? { query: result.query, total: logs?.total, totalExact: logs?.totalExact, truncated: logs?.truncated, counts: result.counts, ...(result.stats && Object.keys(result.stats).length ? { stats: result.stats } : {}) } : {}),
             ...(invoker?.calls.length ? { calls: invoker.calls } : {}),
           },
@@ -141,7 +144,12 @@ export = function (RED: NodeAPI): void {
         return;
       }
       const l = logs as IncidentLogs;
-      node.status({ fill: 'green', shape: 'dot', text: shortText(l.dryRun ? `dry-run: ${source?.backend ?? ''}` : `${l.totalExact ? '' : '≥'}${l.total} event(s)`) });
+      // What the backend could not read shows in the status too: a partial result must not look whole.
+      const unread = (result?.notes ?? []).map((n) => n.split(':')[0]);
+      const count = `${l.totalExact ? '' : '≥'}${l.total} event(s)`;
+      node.status(l.dryRun ? { fill: 'green', shape: 'dot', text: shortText(`dry-run: ${source?.backend ?? ''}`) }
+        : unread.length ? { fill: 'yellow', shape: 'dot', text: shortText([count, ...unread].join('; '), 72) }
+          : { fill: 'green', shape: 'dot', text: shortText(count) });
       send(msg);
     };
   }

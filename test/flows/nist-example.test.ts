@@ -66,7 +66,7 @@ describe('NIST SP 800-61 example flow', () => {
     assert.ok(logs.events.length >= 20, `only ${logs.events.length} events`);
     for (const e of logs.events) {
       assert.ok(/198\.51\.100\.23(?!\d)|\badmin\b/i.test(`${e.message} ${JSON.stringify(e.fields ?? {})}`), e.message);
-      assert.ok(e.time && e.time >= logs.from && e.time <= logs.to, e.time);
+      assert.ok(e.time && e.time >= logs.from && e.time <= logs.to, String(e.time));
     }
     const files = new Set(logs.events.map((e) => path.basename(e.source)));
     for (const f of ['auth.log', 'auth.log.1', 'app.jsonl', 'access.log']) assert.ok(files.has(f), `nothing from ${f}: ${[...files].join(', ')}`);

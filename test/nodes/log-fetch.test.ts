@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { Incident } from '../../core/model/types';
 import { incidentErrors } from '../../core/model/validate';
 import { startElasticsearch, type ElasticsearchEmulator } from '../emulators/elasticsearch';
@@ -12,6 +13,12 @@ interface OutMsg { incident: Incident }
 
 const ALERT_AT = '2026-03-01T10:00:00.000Z';
 const at = (minute: number): string => new Date(Date.parse(ALERT_AT) + minute * 60_000).toISOString();
+
+/** The status texts this node set, oldest first (Node.prototype.status is a sinon spy shared by all nodes). */
+function statuses(id: string): Array<{ fill?: string; text?: string }> {
+  const spy = helper.getNode(id).status as unknown as { getCalls(): Array<{ thisValue: { id: string }; args: [{ fill?: string; text?: string }] }> };
+  return spy.getCalls().filter((c) => c.thisValue.id === id).map((c) => c.args[0]);
+}
 
 function flow(source: Record<string, unknown>, fetch: Record<string, unknown> = {}): FlowNode[] {
   return [
@@ -158,6 +165,62 @@ describe('log-fetch node', () => {
     const entry = (await out).incident.timeline.at(-1)!;
     assert.equal(entry.outcome, 'skipped');
     assert.match(entry.summary, /nothing to search for/);
+  });
+
+  it('says so in the timeline and the record when the alert is dated in the future and it searched around now', async () => {
+    fs.writeFileSync(path.join(dir, 'now.log'), `${new Date(Date.now() - 60_000).toISOString()} sshd: Failed password for alice from 198.51.100.7\n`);
+    await helper.load(ALL_NODES, flow({ paths: dir }, { types: 'ip', typesType: 'str' }));
+    const out = nextMessage<OutMsg>(helper.getNode('out'));
+    helper.getNode('fetch').receive({ incident: incident({ ...inc(), firstSeenAt: '9999-12-31T23:59:59.000Z', lastSeenAt: '9999-12-31T23:59:59.000Z' }) });
+    const got = (await out).incident;
+    assert.deepEqual(incidentErrors(got), []);
+    const entry = got.timeline.at(-1)!;
+    assert.equal(entry.outcome, 'ok');
+    assert.equal(entry.summary, '1 log event(s) from files (198.51.100.7: 1); the alerts are dated in the future (9999-12-31T23:59:59.000Z): searched around now instead');
+    assert.deepEqual(got.logs?.notes, ['the alerts are dated in the future (9999-12-31T23:59:59.000Z): searched around now instead']);
+    assert.deepEqual(entry.details?.notes, got.logs?.notes);
+  });
+
+  it('names unreadable and cut-short files and skipped long lines in the summary and the status, with an inexact total', async () => {
+    const full = gzipSync(Array.from({ length: 20_000 }, (_, i) => `${at(-(i % 50))} sshd: Failed password for root from 198.51.100.7 port ${i} ${'z'.repeat(i % 41)}`).join('\n') + '\n');
+    fs.writeFileSync(path.join(dir, 'trunc.log.2.gz'), full.subarray(0, 20_000));
+    fs.writeFileSync(path.join(dir, 'bad.log.3.gz'), Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0xde, 0xad, 0xbe, 0xef, 0x00, 0x00, 0x01, 0x02]));
+    fs.writeFileSync(path.join(dir, 'big.jsonl'), `${JSON.stringify({ '@timestamp': at(-2), src: '198.51.100.7', blob: 'q'.repeat(1024 * 1024 + 10) })}\n`);
+    await helper.load(ALL_NODES, flow({ paths: dir }, { types: 'ip', typesType: 'str', limit: '10000' }));
+    const out = nextMessage<OutMsg>(helper.getNode('out'));
+    helper.getNode('fetch').receive({ incident: inc() });
+    const got = (await out).incident;
+    assert.deepEqual(incidentErrors(got), []);
+    const entry = got.timeline.at(-1)!;
+    assert.equal(entry.outcome, 'ok');
+    assert.equal(got.logs?.totalExact, false);
+    assert.match(entry.summary, /^at least \d+ log event\(s\) from files/);
+    assert.match(entry.summary, /; 1 file\(s\) unreadable: bad\.log\.3\.gz \([^)]+\)/);
+    assert.match(entry.summary, /; 1 file\(s\) cut short: trunc\.log\.2\.gz \(unexpected end of file after \d+ bytes\), read up to the cut/);
+    assert.match(entry.summary, /; 1 line\(s\) over 1 MiB skipped: not searched$/);
+    const last = statuses('fetch').at(-1)!;
+    assert.equal(last.fill, 'yellow');
+    assert.match(String(last.text), /^≥\d+ event\(s\); 1 file\(s\) unreadable; 1 file\(s\) cut short; 1 line/);
+  });
+
+  it('says the values cannot be searched when the only observables are "*" or "("', async () => {
+    await helper.load(ALL_NODES, flow({ paths: dir }, { types: 'user', typesType: 'str' }));
+    const out = nextMessage<OutMsg>(helper.getNode('out'));
+    helper.getNode('fetch').receive({ incident: incident({ ...inc(), observables: [observable('user', '*', ['actor']), observable('user', '(', ['actor'])] }) });
+    const entry = (await out).incident.timeline.at(-1)!;
+    assert.equal(entry.outcome, 'skipped');
+    assert.equal(entry.summary, 'no log search: nothing to search for: the values of the chosen types cannot be searched: user "*" (shorter than 2 characters), user "(" (shorter than 2 characters)');
+  });
+
+  it('gives an event whose line has no time a null time, valid against the schema', async () => {
+    fs.writeFileSync(path.join(dir, 'auth.log'), 'sshd: refused connection from 198.51.100.7\n');
+    await helper.load(ALL_NODES, flow({ paths: dir }, { types: 'ip', typesType: 'str' }));
+    const out = nextMessage<OutMsg>(helper.getNode('out'));
+    helper.getNode('fetch').receive({ incident: inc() });
+    const got = (await out).incident;
+    assert.deepEqual(incidentErrors(got), []);
+    assert.deepEqual(got.logs?.events.map((e) => [e.time, e.message]), [[null, 'sshd: refused connection from 198.51.100.7']]);
+    assert.ok(Object.hasOwn(got.logs!.events[0], 'time'));
   });
 
   it('Elasticsearch in dry-run records the query it would send, and sends nothing', async () => {

@@ -91,7 +91,9 @@ describe('log-fetch files backend', () => {
     write('notime.log', ['connection from 198.51.100.23 refused']);
     const r = await search(query());
     assert.equal(r.total, 1);
-    assert.equal(r.events[0].time, undefined);
+    // The documented shape: the key is there, null.
+    assert.ok('time' in r.events[0]);
+    assert.equal(r.events[0].time, null);
   });
 
   it('stops at the limit and says the result is truncated', async () => {
@@ -104,6 +106,53 @@ describe('log-fetch files backend', () => {
     assert.ok((r.stats?.linesParsed as number) <= 11, 'parsed past the limit');
     assert.match(r.events[9].message, /#9$/);
     assert.ok(fs.statSync(file).size > 0);
+  });
+
+  it('counts per value over the same matches as the total, the one past the limit included', async () => {
+    write('auth.log', Array.from({ length: 150 }, (_, i) => `${iso(1, i % 60)} sshd: Failed password for admin #${i}`));
+    const r = await search(query({ limit: 100 }));
+    assert.equal(r.events.length, 100);
+    assert.equal(r.total, 101);
+    assert.equal(r.totalExact, false);
+    assert.deepEqual(r.counts, { '198.51.100.23': 0, admin: 101 });
+  });
+
+  it('reads a truncated .gz up to the cut and says so, instead of failing', async () => {
+    const lines = Array.from({ length: 20_000 }, (_, i) => `${iso(1, i % 60)} sshd: Failed password for admin from 198.51.100.23 port ${10_000 + i} ${'x'.repeat(i % 37)}`);
+    const full = gzipSync(lines.join('\n') + '\n');
+    fs.writeFileSync(path.join(dir, 'trunc.log.2.gz'), full.subarray(0, 20_000));
+    const r = await search(query({ limit: 10_000 }));
+    assert.ok(r.events.length > 100, `only ${r.events.length} lines recovered`);
+    // Whole lines only: the one the cut went through is dropped.
+    for (const e of r.events) assert.match(e.message, /port \d+ x*$/);
+    assert.equal(r.totalExact, false);
+    assert.equal(r.notes?.length, 1);
+    assert.match(r.notes![0], /^1 file\(s\) cut short: trunc\.log\.2\.gz \(unexpected end of file after \d+ bytes\), read up to the cut$/);
+    assert.equal((r.stats?.cutShort as unknown[]).length, 1);
+  });
+
+  it('names unreadable files and skipped long lines in its notes, and no longer claims an exact total', async () => {
+    write('good.log', [`${iso(1)} login from 198.51.100.23`, `${iso(2)} login from 198.51.100.23`]);
+    fs.writeFileSync(path.join(dir, 'bad.log.1.gz'), Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0xde, 0xad, 0xbe, 0xef, 0x00, 0x00, 0x01, 0x02]));
+    write('big.jsonl', [JSON.stringify({ '@timestamp': iso(3), src: '198.51.100.23', blob: 'y'.repeat(2 * 1024 * 1024) })]);
+    const r = await search(query());
+    assert.equal(r.total, 2);
+    assert.equal(r.totalExact, false);
+    assert.equal(r.notes?.length, 2);
+    assert.match(r.notes![0], /^1 file\(s\) unreadable: bad\.log\.1\.gz \(.+\)$/);
+    assert.equal(r.notes![1], '1 line(s) over 1 MiB skipped: not searched');
+  });
+
+  it('still fails when the only file is a .gz of which nothing could be decompressed', async () => {
+    fs.writeFileSync(path.join(dir, 'bad.log.1.gz'), Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0xde, 0xad]));
+    await assert.rejects(search(query()), (err: LogFetchError) => err.code === 'unreadable' && /no log file could be read/.test(err.message));
+  });
+
+  it('says the total is exact when every file and line was read', async () => {
+    write('good.log', [`${iso(1)} login from 198.51.100.23`]);
+    const r = await search(query());
+    assert.equal(r.totalExact, true);
+    assert.equal(r.notes, undefined);
   });
 
   it('matches whole values only: 10.0.0.1 is not 10.0.0.15, admin is not administrator', async () => {

@@ -31,7 +31,7 @@ describe('log-fetch line parsing', () => {
 
   it('bounds what one event may weigh', () => {
     const fields = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`f${i}`, 'v'.repeat(2000)]));
-    const e = boundEvent({ source: 's', message: 'm'.repeat(10_000), fields: { nested: { deep: 'x'.repeat(5000) }, ...fields } });
+    const e = boundEvent({ time: null, source: 's', message: 'm'.repeat(10_000), fields: { nested: { deep: 'x'.repeat(5000) }, ...fields } });
     assert.equal(e.message.length, EVENT_LIMITS.message);
     assert.equal(Object.keys(e.fields!).length, EVENT_LIMITS.fields);
     assert.ok(JSON.stringify(e).length < 40 * 600 + 3000);

@@ -234,6 +234,10 @@ describe('log-fetch remote backends', () => {
       const r = await searchSplunk(live(), query({ limit: 1 }), { url: splunk.url, index: 'main', token: 'splunk-token-abc' });
       assert.equal(r.events.length, 1);
       assert.equal(r.truncated, true);
+      // The result past the limit counts in the total and in the counts alike.
+      assert.equal(r.total, 2);
+      assert.equal(r.totalExact, false);
+      assert.deepEqual(r.counts, { '198.51.100.23': 1, admin: 2 });
     });
 
     it('dry-run records the search and sends nothing', async () => {
