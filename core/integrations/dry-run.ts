@@ -50,6 +50,8 @@ export interface CallRecord {
   /** The error message (already redacted) when outcome is 'error'. */
   error?: string;
   missingCredentials?: string[];
+  /** Something the module noticed about the answer (e.g. a value it did not trust). */
+  note?: string;
   at: string;
 }
 
@@ -154,20 +156,30 @@ export function describeCall(call: IntegrationCall, outcome: CallOutcome, at: Da
 // large body (a Jira description in ADF, a Block Kit message) is kept in shape, with long
 // strings, long lists and deep nesting cut and marked, so the record still says what was sent.
 const RECORDED_BODY_MAX = 4096;
+// ADF nests deep: a linked word in a table cell is 15 levels down in createIssue's body. Strings
+// and lists are cut, but 10 items a level can still multiply, so a body that stays too large is
+// cut shallower until it fits RECORDED_BODY_CAP.
+const RECORDED_BODY_DEPTHS = [16, 10, 6, 3] as const;
+const RECORDED_BODY_CAP = 32_768;
 
 function shrinkRecordedBody(body: unknown): unknown {
   if (JSON.stringify(body).length <= RECORDED_BODY_MAX) return body;
-  const shrink = (value: unknown, depth: number): unknown => {
+  const shrink = (value: unknown, depth: number, maxDepth: number): unknown => {
     if (typeof value === 'string') return value.length > 300 ? `${value.slice(0, 300)}… (${value.length} characters)` : value;
     if (!value || typeof value !== 'object') return value;
-    if (depth >= 6) return '[… nested deeper]';
+    if (depth >= maxDepth) return '[… nested deeper]';
     if (Array.isArray(value)) {
-      const kept = value.slice(0, 10).map((v) => shrink(v, depth + 1));
+      const kept = value.slice(0, 10).map((v) => shrink(v, depth + 1, maxDepth));
       return value.length > 10 ? [...kept, `… (${value.length - 10} more)`] : kept;
     }
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, shrink(v, depth + 1)]));
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, shrink(v, depth + 1, maxDepth)]));
   };
-  return shrink(body, 0);
+  let shrunk: unknown;
+  for (const maxDepth of RECORDED_BODY_DEPTHS) {
+    shrunk = shrink(body, 0, maxDepth);
+    if (JSON.stringify(shrunk).length <= RECORDED_BODY_CAP) break;
+  }
+  return shrunk;
 }
 
 /** A timeline entry for a call record (timelineEntry/appendTimeline stamp and redact it again). */
@@ -176,9 +188,9 @@ export function callTimelineInput(record: CallRecord, node: NodeRef, action: str
   const summary = record.outcome === 'dry-run'
     ? `dry-run: would call ${target}${record.missingCredentials?.length ? ` (live mode lacks ${record.missingCredentials.join(', ')})` : ''}`
     : record.outcome === 'ok' ? `${target} answered ${record.status ?? '?'}` : `${target} failed: ${record.error ?? 'unknown error'}`;
-  const { operation, method, url, headers, body, status, attempts, durationMs, error, missingCredentials } = record;
+  const { operation, method, url, headers, body, status, attempts, durationMs, error, missingCredentials, note } = record;
   const details: Record<string, unknown> = { operation, method, url };
-  for (const [k, v] of Object.entries({ headers: Object.keys(headers).length ? headers : undefined, body, status, attempts, durationMs, error, missingCredentials })) {
+  for (const [k, v] of Object.entries({ headers: Object.keys(headers).length ? headers : undefined, body, status, attempts, durationMs, error, missingCredentials, note })) {
     if (v !== undefined) details[k] = v;
   }
   return { node, action, outcome: record.outcome, summary, details };

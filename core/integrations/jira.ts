@@ -395,6 +395,15 @@ export function operationOf(url: URL, method: string): string {
 
 let simulatedSeq = 0;
 
+/** The transitions of Jira's default workflow (ids as Jira Cloud gives them), offered in dry-run. */
+export const SIMULATED_TRANSITIONS: readonly Transition[] = [
+  { id: '11', name: 'To Do', to: 'To Do' },
+  { id: '21', name: 'In Progress', to: 'In Progress' },
+  { id: '31', name: 'Done', to: 'Done' },
+];
+/** The id recorded for a dry-run transition to a status the default workflow lacks. */
+export const SIMULATED_TRANSITION_ID = '0';
+
 /** Jira's answer in dry-run, shaped like the real one; nothing is created, so nothing is found. */
 export function simulatedAnswer(record: CallRecord): SimulatedResponse {
   const key = decodeURIComponent(/\/issue\/([^/]+)/.exec(new URL(record.url).pathname)?.[1] ?? 'DRYRUN-0');
@@ -407,7 +416,8 @@ export function simulatedAnswer(record: CallRecord): SimulatedResponse {
     case 'jira.search': return { json: { issues: [], isLast: true } };
     case 'jira.getIssue': return { json: { id: '0', key, fields: { labels: [] } } };
     case 'jira.addComment': return { status: 201, json: { id: String(80000 + ++simulatedSeq) } };
-    case 'jira.getTransitions': return { json: { transitions: [] } };
+    // Jira's default workflow, so a dry-run transition is recorded as the POST live would make.
+    case 'jira.getTransitions': return { json: { transitions: SIMULATED_TRANSITIONS.map((t) => ({ id: t.id, name: t.name, to: { name: t.to } })) } };
     case 'jira.doTransition': return { status: 204 };
     default: return { json: {} };
   }
@@ -652,20 +662,16 @@ async function transitionIfNeeded(api: JiraApi, incident: Incident, settings: Sy
     return;
   }
   const transitions = await api.getTransitions(ref.key);
-  const chosen = transitions.find((t) => sameName(t.to, target)) ?? transitions.find((t) => sameName(t.name, target));
+  let chosen = transitions.find((t) => sameName(t.to, target)) ?? transitions.find((t) => sameName(t.name, target));
+  // Dry-run knows only the default workflow: a custom status is still recorded as the POST
+  // live would make, with a placeholder id (the real one comes from the project's workflow).
+  if (!chosen && settings.dryRun) chosen = { id: SIMULATED_TRANSITION_ID, name: target, to: target };
   if (!chosen) {
-    if (settings.dryRun) {
-      // Nothing exists to ask for its workflow: record the intent, as if done.
-      result.transition = { ...(ref.issueStatus ? { from: ref.issueStatus } : {}), to: target, dryRun: true };
-      ref.issueStatus = target;
-      ref.syncedStatus = incident.status;
-      return;
-    }
     const offered = transitions.map((t) => (t.to && t.to !== t.name ? `${t.name} → ${t.to}` : t.name)).join(', ') || 'none';
     throw new JiraTicketError(`Jira transition of ${ref.key} failed: no transition to '${target}' from its status${ref.issueStatus ? ` '${ref.issueStatus}'` : ''} (available: ${offered}); adjust the target status for '${incident.status}' in the jira-ticket node or the workflow`, 'no-transition', false);
   }
   await api.doTransition(ref.key, chosen);
-  result.transition = { ...(ref.issueStatus ? { from: ref.issueStatus } : {}), to: chosen.to ?? target, via: chosen.name };
+  result.transition = { ...(ref.issueStatus ? { from: ref.issueStatus } : {}), to: chosen.to ?? target, via: chosen.name, ...(settings.dryRun ? { dryRun: true } : {}) };
   ref.issueStatus = chosen.to ?? target;
   ref.syncedStatus = incident.status;
   if (result.action === 'unchanged') result.action = 'updated';

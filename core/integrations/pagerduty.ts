@@ -3,6 +3,7 @@
 // https-only, resolves on 4xx/5xx and ignores Retry-After; the HTTP policy does all three.
 import { createHash } from 'node:crypto';
 import { HttpClientError, RateLimitedError } from '../http/errors';
+import { redactText } from '../model/redact';
 import type { Incident, Severity } from '../model/types';
 import type { Invoker } from './dry-run';
 import { incidentLinks } from './slack';
@@ -55,6 +56,9 @@ export interface Decision {
   reason?: string;
 }
 
+/** Timeline actions only a person takes: each one means someone is on the incident. */
+const PERSON_ACTIONS: ReadonlySet<string> = new Set(['acknowledged', 'approval-granted', 'approval-denied']);
+
 /**
  * Whether a person has taken the incident on, and how. Status 'acknowledged' alone does not
  * count: frameworks set it on entering their first working phase, before anyone looked.
@@ -63,6 +67,8 @@ export function acknowledgedBy(incident: Incident, ackPhases: readonly string[] 
   if (incident.owner) return `owned by ${incident.owner}`;
   if (incident.timeline.some((e) => e.action === 'acknowledged')) return 'acknowledged by an analyst';
   if (incident.timeline.some((e) => e.action === 'approval-granted')) return 'an approval was granted';
+  // A denial is a person's decision too; an expired approval is not (nobody acted).
+  if (incident.timeline.some((e) => e.action === 'approval-denied')) return 'an approval was denied';
   if (incident.status === 'contained') return 'contained';
   if (incident.phase && ackPhases.includes(incident.phase)) return `phase ${incident.phase} reached`;
   return undefined;
@@ -86,7 +92,7 @@ export function decideEvent(incident: Incident, options: DecideOptions): Decisio
   const acked = acknowledgedBy(incident, options.ackPhases);
   // Never paged (the trigger failed, or the incident was not severe enough then) and only the
   // playbook moved it on: nobody is on it yet, so page now rather than never.
-  const byPerson = Boolean(incident.owner) || incident.timeline.some((e) => e.action === 'acknowledged' || e.action === 'approval-granted');
+  const byPerson = Boolean(incident.owner) || incident.timeline.some((e) => PERSON_ACTIONS.has(e.action));
   if (acked && !ref && !byPerson && options.triggerSeverities.includes(incident.severity)) return { action: 'trigger' };
   if (acked) {
     if (!ref) return { reason: `${acked}: someone is on it, no page` };
@@ -164,7 +170,10 @@ export interface SendOptions {
 }
 
 export interface SendResult {
+  /** The key we sent (derived from the incident id): later events must use it. */
   dedupKey: string;
+  /** PagerDuty answered a different dedup_key: noted, never adopted. */
+  answeredDedupKey?: string;
   status: number;
   dryRun: boolean;
 }
@@ -209,13 +218,20 @@ export async function sendEvent(invoker: Invoker, event: Record<string, unknown>
     const keyHint = errors.some((e) => /routing_key/i.test(e)) ? ': copy the Integration Key of the service\'s Events API v2 integration into the PagerDuty config node' : '';
     throw new PagerDutyError(`PagerDuty refused the ${String(event.event_action)} event: ${errors.join('; ')}${keyHint}`, 'invalid-event', false);
   }
-  let answered = dedupKey;
+  // The key we derive stands: acknowledge and resolve must find the incident by the documented
+  // ir-<incident id>, whatever an answer (a proxy, a stub, a bug) says. A different one is noted.
+  let answered: unknown;
   try {
-    answered = res.json<{ dedup_key?: string }>().dedup_key ?? dedupKey;
+    answered = res.json<{ dedup_key?: unknown }>().dedup_key;
   } catch {
-    // 202 without JSON: the key we sent stands.
+    // 202 without JSON: nothing to compare.
   }
-  return { dedupKey: answered, status: res.status, dryRun: res.dryRun };
+  const differs = answered !== undefined && answered !== dedupKey;
+  if (differs) {
+    const record = invoker.calls.at(-1);
+    if (record) record.note = `PagerDuty answered dedup_key ${JSON.stringify(redactText(String(answered)).slice(0, 300))}; the key sent (${dedupKey}) is kept`;
+  }
+  return { dedupKey, status: res.status, dryRun: res.dryRun, ...(differs ? { answeredDedupKey: String(answered) } : {}) };
 }
 
 export interface FindOptions {
@@ -232,13 +248,20 @@ export interface FoundIncident {
   status?: string;
 }
 
+/** `path` under the base URL's own path (new URL('/x', base) would drop a base like http://proxy/pd). */
+export function joinUrl(base: string, path: string): string {
+  const url = new URL(base);
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+  return url.href;
+}
+
 /**
  * The PagerDuty incident our events opened (REST API: GET /incidents?incident_key=), so the
  * incident can link to it. The Events API answers before the incident exists, so "not yet" is
  * a normal answer (undefined); the next event looks again.
  */
 export async function findIncident(invoker: Invoker, dedupKey: string, options: FindOptions): Promise<FoundIncident | undefined> {
-  const url = new URL('/incidents', options.apiUrl || PAGERDUTY_API_URL);
+  const url = new URL(joinUrl(options.apiUrl || PAGERDUTY_API_URL, 'incidents'));
   url.searchParams.set('incident_key', dedupKey);
   url.searchParams.set('limit', '1');
   let res;

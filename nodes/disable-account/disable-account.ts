@@ -106,7 +106,9 @@ export = function (RED: NodeAPI): void {
         const count = (outcome: string): number => run.results.filter((r) => r.outcome === outcome).length;
         const done = restore ? count('restored') + count('would-restore') : count('disabled') + count('would-disable');
         const refused = count('refused');
-        const text = `${directory.mode === 'dry-run' ? 'dry-run: ' : ''}${restore ? 'restored' : 'disabled'} ${done}${refused ? `, refused ${refused}` : ''}${error ? `, failed ${count('failed')}` : ''}`;
+        // Dry-run changed nothing: say what live would do, not what was done.
+        const verb = directory.mode === 'dry-run' ? (restore ? 'dry-run: would restore' : 'dry-run: would disable') : restore ? 'restored' : 'disabled';
+        const text = `${verb} ${done}${refused ? `, refused ${refused}` : ''}${error ? `, failed ${count('failed')}` : ''}`;
         node.status({ fill: error ? 'red' : refused ? 'yellow' : 'green', shape: 'dot', text: shortText(text) });
         send(msg); // the playbook goes on; failures are in the timeline and catchable
         if (error) throw error;

@@ -28,6 +28,13 @@ async function send(inc: Incident, msg: Record<string, unknown> = {}): Promise<O
   return out;
 }
 
+/** The node's status texts, as it sets them from now on. */
+function statusTexts(): string[] {
+  const texts: string[] = [];
+  helper.getNode('disable').on('call:status', (call: { args: [{ text?: string }] }) => { if (call.args[0]?.text !== undefined) texts.push(call.args[0].text); });
+  return texts;
+}
+
 const results = (msg: OutMsg): string[][] => msg.accounts.map((a) => [a.identifier, a.outcome, ...(a.code ? [a.code] : [])]);
 
 describe('disable-account node', () => {
@@ -211,8 +218,10 @@ describe('disable-account node', () => {
 
     it('dry-run without a token: nothing sent, the calls it would make recorded; live without one is an error', async () => {
       await helper.load(ALL_NODES, flow(dir({ mode: 'dry-run' }), { steps: 'clear-sessions' }), {});
+      const statuses = statusTexts();
       const got = await send(withUsers(['alice@example.org']));
       assert.deepEqual(results(got), [['alice@example.org', 'would-disable']]);
+      assert.equal(statuses.at(-1), 'dry-run: would disable 1', 'nothing was disabled');
       assert.equal(okta.requests.length, 0);
       const entry = got.incident.timeline.at(-1)!;
       assert.equal(entry.outcome, 'dry-run');
@@ -230,6 +239,19 @@ describe('disable-account node', () => {
       const live = await send(withUsers(['alice@example.org']));
       assert.match(String(await err), /Okta: live mode needs apiToken/);
       assert.equal(live.incident.timeline.at(-1)!.outcome, 'error');
+    });
+
+    it('dry-run restore: says it would restore, and re-enables nothing', async () => {
+      await helper.load(ALL_NODES, flow(dir()), creds());
+      const got = await send(withUsers(['alice@example.org']));
+      assert.equal(okta.users.get('00u1alice')!.status, 'SUSPENDED');
+      await helper.unload();
+      await helper.load(ALL_NODES, flow(dir({ mode: 'dry-run' }), { action: 'restore' }), creds());
+      const statuses = statusTexts();
+      const restored = await send(got.incident);
+      assert.deepEqual(results(restored), [['alice@example.org', 'would-restore']]);
+      assert.equal(statuses.at(-1), 'dry-run: would restore 1');
+      assert.equal(okta.users.get('00u1alice')!.status, 'SUSPENDED');
     });
 
     it('dry-run with a token reads Okta (exact state) and changes nothing', async () => {

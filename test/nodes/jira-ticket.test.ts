@@ -221,6 +221,11 @@ describe('jira-ticket node', () => {
     helper.getNode('ticket').receive({ incident: { ...first, status: 'resolved' } });
     const second = (await out).incident;
     assert.equal(second.timeline.at(-1)!.summary, "dry-run: would have moved SEC-DRYRUN to 'Done' (live mode lacks email, apiToken)");
+    // The move is recorded as the call live would make, not only the look-up of transitions.
+    const moves = second.timeline.at(-1)!.details!.calls as Array<{ operation: string; method: string; url: string; body?: unknown }>;
+    assert.deepEqual(moves.map((c) => c.operation), ['jira.getTransitions', 'jira.doTransition']);
+    assert.equal(`${moves[1]!.method} ${moves[1]!.url}`, 'POST https://your-site.atlassian.net/rest/api/3/issue/SEC-DRYRUN/transitions');
+    assert.deepEqual(moves[1]!.body, { transition: { id: '31' } });
     assert.equal(jira.requests.length, 0);
   });
 

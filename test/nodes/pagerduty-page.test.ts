@@ -85,6 +85,26 @@ describe('pagerduty-page node', () => {
     assert.equal(other.refs.pagerduty!.incidentId, undefined);
   });
 
+  it('an answer naming another dedup key is noted, not adopted: acknowledge uses ir-<incident id>', async () => {
+    await helper.load(ALL_NODES, flow(`${pd.url}/v2/enqueue`), creds);
+    pd.script('POST', '/v2/enqueue', { status: 202, body: { status: 'success', message: 'Event processed', dedup_key: 'x' } });
+    const inc = incident({ severity: 'critical' });
+    const got = await run({ incident: inc });
+    assert.equal(got.refs.pagerduty!.dedupKey, dedupKeyFor(inc.id));
+    const calls = got.timeline.at(-1)!.details!.calls as Array<{ note?: string }>;
+    assert.match(calls[0]!.note!, /answered dedup_key "x"/);
+    await run({ incident: { ...got, owner: 'alice' } });
+    assert.deepEqual(pd.events.map((e) => [e.event_action, e.dedup_key]), [['acknowledge', dedupKeyFor(inc.id)]]);
+  });
+
+  it('with a REST URL behind a path, the lookup keeps the path', async () => {
+    await helper.load(ALL_NODES, flow(`${pd.url}/v2/enqueue`, { apiUrl: `${pd.url}/pd` }), { pc: { routingKey: ROUTING_KEY, apiToken: pd.restToken } });
+    pd.script('GET', '/pd/incidents', { status: 200, body: { incidents: [{ id: 'QPD', incident_number: 3, html_url: 'https://example.pagerduty.com/incidents/QPD', status: 'triggered' }], limit: 1, offset: 0, more: false } });
+    const got = await run({ incident: incident({ severity: 'high' }) });
+    assert.deepEqual(pd.requests.filter((r) => r.method === 'GET').map((r) => r.path), ['/pd/incidents']);
+    assert.equal(got.refs.pagerduty!.incidentId, 'QPD');
+  });
+
   it('does not page a severity that is not configured', async () => {
     await helper.load(ALL_NODES, flow(`${pd.url}/v2/enqueue`), creds);
     const got = await run({ incident: incident({ severity: 'medium' }) });

@@ -289,6 +289,42 @@ describe('integrations: Jira', () => {
       assert.equal(invoker.calls[0]!.outcome, 'error');
     });
 
+    it('keeps a site URL\'s own path (Jira behind a proxy at /jira)', async () => {
+      const invoker = createInvoker({ mode: 'dry-run' });
+      const behind = new JiraApi(invoker, { siteUrl: 'http://127.0.0.1:18999/jira/' });
+      await syncIncident(behind, incident(), { ...settings, dryRun: true });
+      assert.deepEqual(invoker.calls.map((c) => new URL(c.url).pathname), ['/jira/rest/api/3/search/jql', '/jira/rest/api/3/issue']);
+      assert.equal(behind.issueUrl('SEC-1'), 'http://127.0.0.1:18999/jira/browse/SEC-1');
+    });
+
+    it('dry-run: a status the default workflow lacks is still recorded as a transition call', async () => {
+      const invoker = createInvoker({ mode: 'dry-run' });
+      const inc: Incident = { ...incident(), status: 'resolved', refs: { jira: { key: 'SEC-DRYRUN', timelineSynced: 0, dryRun: true } } };
+      const res = await syncIncident(new JiraApi(invoker, { siteUrl: jira.url }), { ...inc, timeline: [] }, { ...settings, dryRun: true, transitions: { resolved: 'Closed' } });
+      assert.equal(res.failure, undefined);
+      assert.deepEqual(res.transition, { to: 'Closed', via: 'Closed', dryRun: true });
+      assert.deepEqual(invoker.calls.map((c) => c.operation), ['jira.getTransitions', 'jira.doTransition']);
+      assert.deepEqual(invoker.calls[1]!.body, { transition: { id: '0' } });
+      assert.equal(jira.requests.length, 0);
+    });
+
+    it('dry-run: the recorded createIssue body keeps the description\'s paragraph and table text', async () => {
+      const invoker = createInvoker({ mode: 'dry-run' });
+      const inc = incident({ title: 'readable record' });
+      for (let i = 0; i < 40; i++) appendTimeline(inc, { node, action: 'note', outcome: 'ok', summary: `timeline line ${i}` });
+      await syncIncident(new JiraApi(invoker, { siteUrl: jira.url }), inc, { ...settings, dryRun: true });
+      const body = invoker.calls[1]!.body as { fields: { description: AdfNode } };
+      const recorded = JSON.stringify(body);
+      assert.ok(recorded.length > 4096, 'large enough to be shrunk');
+      assert.ok(!recorded.includes('nested deeper'), 'no ADF content cut for depth');
+      const sent = buildDescription(inc);
+      const recordedTexts = texts(body.fields.description);
+      // Paragraph text and table-cell text (observables, timeline rows) as sent.
+      for (const t of texts(sent).slice(0, 12)) assert.ok(recordedTexts.includes(t), `recorded: ${t}`);
+      assert.ok(recordedTexts.includes(inc.observables[0]!.value), 'a table cell');
+      assert.ok(recordedTexts.some((t) => t.endsWith('timeline line 25')), 'a timeline row (the first of the latest 15; lists keep 10)');
+    });
+
     it('dry-run: records search and create, sends nothing, and later comments on the made-up key', async () => {
       const invoker = createInvoker({ mode: 'dry-run' });
       const dry = new JiraApi(invoker, { siteUrl: jira.url, missingCredentials: ['email', 'apiToken'] });
@@ -307,8 +343,12 @@ describe('integrations: Jira', () => {
       const invoker2 = createInvoker({ mode: 'dry-run' });
       const later = await syncIncident(new JiraApi(invoker2, { siteUrl: jira.url }), inc2, { ...settings, dryRun: true });
       assert.equal(later.commented, 1);
-      assert.deepEqual(later.transition, { to: 'Done', dryRun: true });
-      assert.deepEqual(invoker2.calls.map((c) => c.operation), ['jira.addComment', 'jira.getTransitions']);
+      assert.deepEqual(later.transition, { to: 'Done', via: 'Done', dryRun: true });
+      // The transition live would make is recorded too, with the simulated workflow's id.
+      assert.deepEqual(invoker2.calls.map((c) => c.operation), ['jira.addComment', 'jira.getTransitions', 'jira.doTransition']);
+      assert.equal(invoker2.calls[2]!.method, 'POST');
+      assert.match(invoker2.calls[2]!.url, /\/rest\/api\/3\/issue\/SEC-DRYRUN\/transitions$/);
+      assert.deepEqual(invoker2.calls[2]!.body, { transition: { id: '31' } });
       assert.equal(jira.requests.length, 0);
 
       // Live later ignores the dry-run key and looks for a real issue.

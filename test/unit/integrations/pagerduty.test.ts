@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { createHttpClient, type HttpClient } from '../../../core/http';
-import { createInvoker } from '../../../core/integrations';
+import { callTimelineInput, createInvoker } from '../../../core/integrations';
 import {
-  buildEvent, decideEvent, dedupKeyFor, pagerDutySeverity, PagerDutyError, sendEvent, SUMMARY_MAX, type PagerDutyRef,
+  acknowledgedBy, buildEvent, decideEvent, dedupKeyFor, findIncident, joinUrl, pagerDutySeverity, PagerDutyError, sendEvent, SUMMARY_MAX, type PagerDutyRef,
 } from '../../../core/integrations/pagerduty';
+import type { Incident } from '../../../core/model/types';
 import { startPagerDutyEvents, type PagerDutyEmulator } from '../../emulators/pagerduty-events';
 import { faults } from '../../emulators/server';
 import { incident } from '../../helpers/fixtures';
@@ -64,6 +65,27 @@ describe('integrations: PagerDuty', () => {
     assert.equal(decideEvent({ ...unpaged, severity: 'medium' }, opts).action, undefined);
   });
 
+  it('a denied approval is a person acting (acknowledges); an expired one is not', () => {
+    const opts = { triggerSeverities: ['high', 'critical'] as const, ackPhases: ['containment-eradication-recovery'] };
+    const decided = (inc: Incident, action: string): Incident => ({ ...inc, timeline: [...inc.timeline, { at: inc.createdAt, node: { type: 'ir-phase-gate', id: 'g' }, action, outcome: 'ok' as const, summary: action }] });
+    const paged = incident({ severity: 'high' });
+    paged.refs.pagerduty = { dedupKey: dedupKeyFor(paged.id), state: 'triggered' } satisfies PagerDutyRef;
+    assert.equal(acknowledgedBy(decided(paged, 'approval-denied')), 'an approval was denied');
+    assert.equal(decideEvent(decided(paged, 'approval-denied'), opts).action, 'acknowledge');
+    assert.equal(acknowledgedBy(decided(paged, 'approval-expired')), undefined, 'nobody acted');
+    assert.match(decideEvent(decided(paged, 'approval-expired'), opts).reason!, /already paged/);
+    // Never paged, in a phase that counts as acknowledged: a denial means someone is on it, an expiry does not.
+    const unpaged = incident({ severity: 'high', phase: 'containment-eradication-recovery' });
+    assert.match(decideEvent(decided(unpaged, 'approval-denied'), opts).reason!, /an approval was denied: someone is on it/);
+    assert.equal(decideEvent(decided(unpaged, 'approval-expired'), opts).action, 'trigger');
+  });
+
+  it('joins REST paths under the base URL\'s own path', () => {
+    assert.equal(joinUrl('http://127.0.0.1:18999/pd', 'incidents'), 'http://127.0.0.1:18999/pd/incidents');
+    assert.equal(joinUrl('http://127.0.0.1:18999/pd/', '/incidents'), 'http://127.0.0.1:18999/pd/incidents');
+    assert.equal(joinUrl('https://api.pagerduty.com', 'incidents'), 'https://api.pagerduty.com/incidents');
+  });
+
   describe('against the emulator', () => {
     let pd: PagerDutyEmulator;
     let client: HttpClient;
@@ -97,6 +119,32 @@ describe('integrations: PagerDuty', () => {
     it('explains a refused event (bad routing key)', async () => {
       await assert.rejects(sendEvent(live(), buildEvent(incident(), 'trigger'), { ...opts(), routingKey: 'short' }), (e: unknown) =>
         e instanceof PagerDutyError && e.code === 'invalid-event' && /routing_key/.test(e.message) && /Integration Key/.test(e.message));
+    });
+
+    it('keeps the dedup key it derives when the answer names another, and notes the difference', async () => {
+      pd.script('POST', '/v2/enqueue', { status: 202, body: { status: 'success', message: 'Event processed', dedup_key: 'x' } });
+      const inv = live();
+      const inc = incident({ severity: 'critical' });
+      const res = await sendEvent(inv, buildEvent(inc, 'trigger'), opts());
+      assert.equal(res.dedupKey, dedupKeyFor(inc.id));
+      assert.equal(res.answeredDedupKey, 'x');
+      assert.match(inv.calls[0]!.note!, /answered dedup_key "x"; the key sent \(ir-\S+\) is kept/);
+      assert.equal(callTimelineInput(inv.calls[0]!, { type: 't', id: 't' }).details!.note, inv.calls[0]!.note);
+      // The same answer as sent: nothing to note.
+      const same = live();
+      const again = await sendEvent(same, buildEvent(inc, 'acknowledge'), opts());
+      assert.equal(again.answeredDedupKey, undefined);
+      assert.equal(same.calls[0]!.note, undefined);
+      assert.deepEqual(pd.events.map((e) => e.dedup_key), [dedupKeyFor(inc.id)], 'the scripted answer took the first event; the acknowledge used our key');
+    });
+
+    it('looks the incident up under the REST URL\'s path (a proxy at /pd)', async () => {
+      pd.script('GET', '/pd/incidents', { status: 200, body: { incidents: [{ id: 'QABC', incident_number: 7, html_url: 'https://example.pagerduty.com/incidents/QABC', status: 'triggered' }], limit: 1, offset: 0, more: false } });
+      const found = await findIncident(live(), 'ir-01J', { apiToken: pd.restToken, apiUrl: `${pd.url}/pd` });
+      assert.deepEqual(found, { id: 'QABC', number: 7, htmlUrl: 'https://example.pagerduty.com/incidents/QABC', status: 'triggered' });
+      const lookup = pd.requests.find((r) => r.method === 'GET')!;
+      assert.equal(lookup.path, '/pd/incidents');
+      assert.equal(lookup.query.incident_key, 'ir-01J');
     });
 
     it('dry-run sends nothing and records the call with the routing key redacted', async () => {
