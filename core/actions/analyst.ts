@@ -68,8 +68,14 @@ function record(incident: Incident, context: ActionContext, action: string, summ
  * reopening), its reason and the status as they are now.
  */
 function refreshReport(incident: Incident, context: ActionContext): void {
-  if (!incident.report) return;
-  incident.report = buildReport(incident, incident.framework ? getFramework(incident.framework) : undefined, context.now);
+  rebuildReport(incident, context.now);
+}
+
+/** Builds an attached report again (after a close, a reopening or a restore); none attached, none built. */
+export function rebuildReport(incident: Incident, now?: Date): boolean {
+  if (!incident.report) return false;
+  incident.report = buildReport(incident, incident.framework ? getFramework(incident.framework) : undefined, now);
+  return true;
 }
 
 function notClosed(incident: Incident, what: string): void {

@@ -1,11 +1,11 @@
 // GreyNoise Community API: is this address mass-scanning the internet (noise), a known
 // business service (RIOT), and GreyNoise's classification. A 404 with JSON means "not
-// observed": a result. The key is optional; without one the daily allowance is very small.
+// observed": a result. The key is optional; without one the allowance is smaller.
 import type { ProviderAnswer, ProviderContext } from './ip-provider';
 import { addressForPath, joinUrl, jsonObject, providerError, ProviderError, str } from './ip-provider';
 
 export const GREYNOISE_URL = 'https://api.greynoise.io';
-const QUOTA = 'community API: a small daily allowance, smaller without a key';
+const QUOTA = 'community API: a limited daily/weekly allowance, smaller without a key';
 
 export interface GreyNoiseData {
   noise: boolean;

@@ -141,6 +141,17 @@ export function describeChanges(previous: SlackRef, incident: Incident): string[
   if (incident.alertCount > previous.alertCount) out.push(`${incident.alertCount - previous.alertCount} more alert(s), ${incident.alertCount} in all`);
   const pending = incident.holds.filter((h) => h.state === 'pending');
   if (pending.length > (previous.pendingApprovals ?? 0)) out.push(`Waiting for approval before *${escapeMrkdwn(pending[pending.length - 1].phase)}*`);
+  // Decided since: the message's approval link is dead now, say how it ended.
+  const decidedSince = (previous.pendingApprovals ?? 0) - pending.length;
+  if (decidedSince > 0) {
+    const decided = incident.holds.filter((h) => h.state !== 'pending' && h.decidedAt)
+      .sort((a, b) => (a.decidedAt! < b.decidedAt! ? -1 : 1)).slice(-decidedSince);
+    for (const hold of decided) {
+      const by = hold.decidedBy ? ` by ${safe(hold.decidedBy, LIMITS.value)}` : '';
+      const why = hold.reason ? `: ${safe(hold.reason, LIMITS.value)}` : '';
+      out.push(`Approval before *${escapeMrkdwn(hold.phase)}* ${escapeMrkdwn(hold.state)}${hold.state === 'expired' ? '' : by}${why}`);
+    }
+  }
   return out;
 }
 

@@ -3,6 +3,7 @@ import { appendTimeline } from '../../core/model/timeline';
 import { validateIncident } from '../../core/model/validate';
 import type { IncidentStore } from '../../core/store/types';
 import type { Incident, NodeRef } from '../../core/model/types';
+import { followers, type Follower } from './followers';
 import { acquireStore, DEFAULT_STORE_SETTINGS, type StoreHandle, type StoreSettings } from './store';
 
 export type Send = (msg: NodeMessage | Array<NodeMessage | NodeMessage[] | null>) => void;
@@ -88,4 +89,31 @@ export function useStore(RED: NodeAPI, node: Node, storeConfigId: string | undef
     done();
   });
   return handle;
+}
+
+/**
+ * Lets the incident sidebar hand this node an incident an analyst changed (see followers.ts):
+ * the handler runs as for a message whose outputs go nowhere. A failure is in the timeline
+ * (the handler records it), on the status and in the log.
+ */
+export function followAnalystActions(RED: NodeAPI, node: Node, store: IncidentStore, handler: (msg: IncidentMessage, send: Send) => Promise<void>): void {
+  const follower: Follower = {
+    type: node.type,
+    store,
+    follow: async (incident) => {
+      const msg = { _msgid: RED.util.generateId(), incident } as IncidentMessage;
+      try {
+        await handler(msg, () => undefined);
+      } catch (err) {
+        const error = err instanceof Error ? err : new Error(String(err));
+        node.status({ fill: 'red', shape: 'dot', text: shortText(error.message) });
+        node.warn(`incident ${incident.id}, after an analyst's action: ${error.message}`);
+        throw error;
+      }
+    },
+  };
+  followers.set(node.id, follower);
+  node.on('close', () => {
+    if (followers.get(node.id) === follower) followers.delete(node.id);
+  });
 }

@@ -5,7 +5,7 @@ import { KeyedSerialQueue } from '../../core/integrations/keyed-queue';
 import { appendRepeatable, appendTimeline } from '../../core/model/timeline';
 import { SEVERITIES, type IncidentStatus, type Severity } from '../../core/model/types';
 import type { JiraConfigNode } from '../jira-config/types';
-import { incidentOf, nodeRef, onInput, shortText, useStore } from '../common/node';
+import { followAnalystActions, incidentOf, nodeRef, onInput, shortText, useStore, type IncidentMessage, type Send } from '../common/node';
 
 interface JiraTicketDef extends NodeDef {
   store: string;
@@ -75,7 +75,7 @@ export = function (RED: NodeAPI): void {
       if (depth > 1) node.status({ fill: 'blue', shape: 'dot', text: `queue: ${depth - 1}` });
     };
 
-    onInput(node, async (msg, send) => {
+    const handle = async (msg: IncidentMessage, send: Send): Promise<void> => {
       const given = incidentOf(msg);
       await perIncident.run(`${jira?.siteUrl ?? ''}|${given.id}`, async () => {
         if (!jira) throw new Error('jira-ticket: choose a Jira config node (ir-jira-config)');
@@ -130,7 +130,10 @@ export = function (RED: NodeAPI): void {
         node.status({ fill: result?.action === 'skipped' ? 'grey' : 'green', shape: 'dot', text: shortText(`${dryRun ? 'dry-run: ' : ''}${result?.action ?? ''} ${key}`) });
         send(msg);
       }, showDepth);
-    });
+    };
+    onInput(node, handle);
+    // An analyst's action in the incident sidebar (close, acknowledge...) reaches this node too.
+    followAnalystActions(RED, node, store, handle);
   }
   RED.nodes.registerType('ir-jira-ticket', JiraTicket);
 };

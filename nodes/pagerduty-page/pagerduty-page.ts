@@ -5,7 +5,7 @@ import { SerialQueue } from '../../core/integrations/serial-queue';
 import { appendRepeatable, appendTimeline } from '../../core/model/timeline';
 import { SEVERITIES, type Severity } from '../../core/model/types';
 import type { PagerDutyConfigNode } from '../common/integration-config';
-import { incidentOf, nodeRef, onInput, shortText, useStore } from '../common/node';
+import { followAnalystActions, incidentOf, nodeRef, onInput, shortText, useStore, type IncidentMessage, type Send } from '../common/node';
 
 interface PagerDutyPageDef extends NodeDef {
   store: string;
@@ -37,7 +37,7 @@ export = function (RED: NodeAPI): void {
       if (depth > 1) node.status({ fill: 'blue', shape: 'dot', text: `queue: ${depth - 1}` });
     };
 
-    onInput(node, async (msg, send) => {
+    const handle = async (msg: IncidentMessage, send: Send): Promise<void> => {
       const given = incidentOf(msg);
       const update = (msg as { update?: unknown }).update;
       await queue.run(async () => {
@@ -96,7 +96,10 @@ export = function (RED: NodeAPI): void {
         node.status({ fill: action ? 'green' : 'grey', shape: 'dot', text: shortText(`${pd.mode === 'dry-run' ? 'dry-run: ' : ''}${action ?? 'no event'}`) });
         send(msg);
       }, showDepth);
-    });
+    };
+    onInput(node, handle);
+    // An analyst's action in the incident sidebar (close, acknowledge...) reaches this node too.
+    followAnalystActions(RED, node, store, handle);
   }
   RED.nodes.registerType('ir-pagerduty-page', PagerDutyPage);
 };

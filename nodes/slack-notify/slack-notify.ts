@@ -5,7 +5,7 @@ import { channelFor, notifyIncident, SlackApi, type NotifyResult } from '../../c
 import { appendTimeline } from '../../core/model/timeline';
 import type { Severity } from '../../core/model/types';
 import type { SlackConfigNode } from '../common/integration-config';
-import { incidentOf, nodeRef, onInput, shortText, useStore } from '../common/node';
+import { followAnalystActions, incidentOf, nodeRef, onInput, shortText, useStore, type IncidentMessage, type Send } from '../common/node';
 
 interface SlackNotifyDef extends NodeDef {
   store: string;
@@ -39,7 +39,7 @@ export = function (RED: NodeAPI): void {
       if (depth > 1) node.status({ fill: 'blue', shape: 'dot', text: `queue: ${depth - 1}` });
     };
 
-    onInput(node, async (msg, send) => {
+    const handle = async (msg: IncidentMessage, send: Send): Promise<void> => {
       const given = incidentOf(msg);
       await queue.run(async () => {
         if (!slack) throw new Error('slack-notify: choose a Slack config node (ir-slack-config)');
@@ -87,7 +87,10 @@ export = function (RED: NodeAPI): void {
         node.status({ fill: 'green', shape: 'dot', text: shortText(`${slack.mode === 'dry-run' ? 'dry-run: ' : ''}${result?.action ?? ''} ${channel ?? ''}`) });
         send(msg);
       }, showDepth);
-    });
+    };
+    onInput(node, handle);
+    // An analyst's action in the incident sidebar (close, acknowledge...) reaches this node too.
+    followAnalystActions(RED, node, store, handle);
   }
   RED.nodes.registerType('ir-slack-notify', SlackNotify);
 };

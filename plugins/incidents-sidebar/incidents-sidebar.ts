@@ -5,7 +5,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { NodeAPI } from 'node-red';
 import {
-  AnalystActionError, applyAnalystAction, isAnalystAction, MAX_REASON_LENGTH, optionalText, requireText, type ActionInput,
+  AnalystActionError, applyAnalystAction, isAnalystAction, MAX_REASON_LENGTH, optionalText, rebuildReport, requireText, type ActionInput,
 } from '../../core/actions/analyst';
 import { getFramework, getPhase } from '../../core/frameworks';
 import {
@@ -13,6 +13,7 @@ import {
 } from '../../core/model/types';
 import { IncidentNotFoundError, type IncidentStore } from '../../core/store/types';
 import { gates } from '../../nodes/common/gates';
+import { followIncident } from '../../nodes/common/followers';
 import { restorers, type RestoreHandle } from '../../nodes/common/restorers';
 import { activeStores } from '../../nodes/common/store';
 
@@ -237,6 +238,8 @@ async function restoreAccounts(incidentId: string, body: ActionInput, user: stri
     handles.push(handle);
   }
   for (const handle of handles) await handle.restore(incidentId, user, reason);
+  // The report said which accounts were not restored: it must say so no longer.
+  if (incident.report) await store.update(incidentId, (latest) => { rebuildReport(latest); });
   return `Restore asked for ${disabled.length} account(s): ${disabled.map((a) => a.login || a.identifier).join(', ')}. The timeline says what was re-enabled.`;
 }
 
@@ -283,6 +286,9 @@ function sameSite(req: Request, res: Response, next: NextFunction): void {
   next();
 }
 
+// Analyst actions the integrations must hear of (a note changes nothing they show).
+const FOLLOWED_ACTIONS = new Set(['acknowledge', 'assign', 'severity', 'close', 'reopen']);
+
 function registerRoutes(RED: NodeAPI): void {
   const read = RED.auth.needsPermission('ir-incidents.read');
   const write = RED.auth.needsPermission('ir-incidents.write');
@@ -322,6 +328,14 @@ function registerRoutes(RED: NodeAPI): void {
         } else if (isAnalystAction(action)) {
           const { store } = await findIncident(id);
           incident = await store.update(id, (latest) => { message = applyAnalystAction(latest, action, body, { user }).summary; });
+          // The Slack message, the page and the Jira issue follow (a close resolves the page).
+          // In the background: a slow or failing vendor must not hold the editor's answer.
+          if (FOLLOWED_ACTIONS.has(action)) {
+            const changed = incident;
+            followIncident(store, changed).then((outcomes) => {
+              for (const o of outcomes) if (o.error) RED.log.warn(`[incident-response] incident ${id}: ${o.type} ${o.nodeId} after ${action}: ${o.error}`);
+            }, (err: unknown) => RED.log.warn(`[incident-response] incident ${id}: following ${action} failed: ${err instanceof Error ? err.message : String(err)}`));
+          }
         } else {
           throw new RouteError(400, 'unknown-action', `unknown action "${action}": use acknowledge, assign, note, severity, close, reopen, approve, deny or restore`);
         }

@@ -215,8 +215,10 @@ for (const spec of SPECS) {
 
       // Every node of the package in this flow left its entry, of the kind its type writes.
       // (The steps after a "resolved" notice from the source run on alert-in's update output.)
+      // (The steps after a denial or an expiry run on the held gate's fourth output.)
       const onUpdate = reachable(flow, flow.find((n) => n.type === 'ir-alert-in')!.wires as Wires, 1);
-      const ours = flow.filter((n) => n.type.startsWith('ir-') && Array.isArray(n.wires) && !onUpdate.has(n.id));
+      const onDenied = reachable(flow, flow.find((n) => n.id === spec.heldGate)!.wires as Wires, 3);
+      const ours = flow.filter((n) => n.type.startsWith('ir-') && Array.isArray(n.wires) && !onUpdate.has(n.id) && !onDenied.has(n.id));
       for (const node of ours) {
         const entries = after.timeline.filter((e) => e.node.id === node.id);
         assert.ok(entries.length > 0, `${node.type} ${node.id} left no timeline entry`);
@@ -224,18 +226,24 @@ for (const spec of SPECS) {
       }
     });
 
-    it('stops at a denial: the denied output fires and containment never runs', async () => {
+    it('stops at a denial: the denied output updates Slack and acknowledges the page; containment never runs', async () => {
       const links = nextMessage<{ incident: Incident; approval: { deny: string } }>(approvalSink());
       await post(fixture('crowdstrike-detection.json')).expect(202);
       const held = await links;
       const heldGate = flow.find((n) => n.id === spec.heldGate)!;
-      const deniedSink = helper.getNode((heldGate.wires as Wires)[3]![0]!);
+      const onDenied = reachable(flow, heldGate.wires as Wires, 3);
+      const deniedSink = helper.getNode(flow.find((n) => onDenied.has(n.id) && n.type === 'debug')!.id);
       const denied = nextMessage<{ incident: Incident; approval: { decision: string } }>(deniedSink);
       await supertest(http.app()).post(new URL(held.approval.deny).pathname).type('form').send({ by: 'bob', reason: 'false positive' }).expect(200);
       const msg = await denied;
       assert.equal(msg.approval.decision, 'deny');
       assert.ok(!msg.incident.timeline.some((e) => e.action === 'disable-account'));
       assert.deepEqual(msg.incident.phases.map((p) => p.phase), held.incident.phases.map((p) => p.phase));
+      const afterDenial = msg.incident.timeline.slice(msg.incident.timeline.findIndex((e) => e.action === 'approval-denied'));
+      const slack = afterDenial.find((e) => e.action === 'slack-notify');
+      assert.match(slack?.summary ?? '', /updated the message/, `the Slack message no longer asks for the approval: ${JSON.stringify(afterDenial.map((e) => [e.node.id, e.action, e.summary]))}`);
+      const page = afterDenial.find((e) => e.action === 'pagerduty-page');
+      assert.equal(page?.details?.event, 'acknowledge', 'a person decided: the page is acknowledged, not left ringing');
     });
 
     if (spec.notAnIncident) {

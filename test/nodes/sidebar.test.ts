@@ -315,4 +315,43 @@ describe('incident sidebar admin routes', () => {
     const stored = ((await helper.request().get(`/ir/incidents/${id}`).expect(200)).body as { incident: IncidentView }).incident;
     assert.equal(stored.revision, held.incident.revision);
   });
+
+  it('brings the integrations in step after an analyst\'s action: a close resolves the page, updates the Slack message and moves the Jira issue', async () => {
+    await helper.load(modules, [
+      { id: 'tab', type: 'tab' },
+      { id: 'sc', type: 'ir-slack-config', mode: 'dry-run', channel: 'C0SEC' },
+      { id: 'pc', type: 'ir-pagerduty-config', mode: 'dry-run' },
+      { id: 'jc', type: 'ir-jira-config', mode: 'dry-run', project: 'SEC' },
+      { id: 'in', type: 'ir-alert-in', z: 'tab', auth: 'none', wires: [['slack'], [], []] },
+      { id: 'slack', type: 'ir-slack-notify', z: 'tab', slack: 'sc', wires: [['page']] },
+      { id: 'page', type: 'ir-pagerduty-page', z: 'tab', pagerduty: 'pc', severities: 'low,medium,high,critical', wires: [['jira']] },
+      { id: 'jira', type: 'ir-jira-ticket', z: 'tab', jira: 'jc', wires: [['out']] },
+      { id: 'out', type: 'helper', z: 'tab' },
+    ]);
+    const ran = nextMessage<OutMsg>(helper.getNode('out'));
+    helper.getNode('in').receive({ payload: wazuhAlert() });
+    const { incident } = await ran;
+    assert.equal((incident.refs.pagerduty as unknown as { state: string }).state, 'triggered');
+
+    await act(incident.id, 'close', { resolution: 'resolved', reason: 'contained by hand' }).expect(200);
+    // The nodes follow in the background: wait for the Jira step, the last of the three.
+    const [store] = activeStores();
+    const sinceClose = (inc: Incident): TimelineEntry[] => inc.timeline.slice(Math.max(0, inc.timeline.findIndex((e) => e.action === 'closed')));
+    let latest = (await store.get(incident.id))!;
+    for (let i = 0; i < 150 && !sinceClose(latest).some((e) => e.node.id === 'jira'); i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      latest = (await store.get(incident.id))!;
+    }
+    const after = sinceClose(latest);
+    assert.deepEqual(after.map((e) => e.node.id), ['sidebar', 'page', 'slack', 'jira'], 'each node that acted on the incident follows once');
+    assert.equal((latest.refs.pagerduty as unknown as { state: string }).state, 'resolved');
+    assert.match(after[1]!.summary, /would have sent PagerDuty resolve/);
+    assert.match(after[2]!.summary, /updated the message/);
+    assert.match(after[3]!.summary, /moved SEC-\S+ to 'Done'/);
+
+    // A note changes nothing the integrations show: nobody follows it.
+    await act(incident.id, 'note', { text: 'looked at it' }).expect(200);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal((await store.get(incident.id))!.timeline.slice(-1)[0]!.action, 'note-added');
+  });
 });

@@ -74,6 +74,14 @@ describe('the npm package', () => {
       }
     });
 
+    it('let a Catch see every node of the package in the flow (a failing step is recorded, not only logged)', () => {
+      for (const { file, nodes } of flows) {
+        const scoped = new Set(nodes.filter((n) => n.type === 'catch').flatMap((n) => Array.isArray(n.scope) ? n.scope as string[] : []));
+        const unscoped = nodes.filter((n) => n.type.startsWith('ir-') && typeof n.z === 'string' && !scoped.has(n.id)).map((n) => n.id);
+        assert.deepEqual(unscoped, [], `${file}: no Catch covers ${unscoped.join(', ')}`);
+      }
+    });
+
     it('use every node of the package at least once', () => {
       const used = new Set(all.map((n) => n.type));
       for (const type of Object.keys(pkg['node-red'].nodes)) assert.ok(used.has(type), `no example uses ${type}`);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHttpClient, type HttpClient } from '../../../core/http';
 import { createInvoker } from '../../../core/integrations';
 import {
-  buildIncidentMessage, escapeMrkdwn, LIMITS, notifyIncident, SlackApi, SlackNotifyError, truncate, type SlackRef,
+  buildIncidentMessage, describeChanges, escapeMrkdwn, LIMITS, notifyIncident, SlackApi, SlackNotifyError, truncate, type SlackRef,
 } from '../../../core/integrations/slack';
 import { faults } from '../../emulators/server';
 import { SLACK_TOKEN, startSlack, type SlackEmulator } from '../../emulators/slack';
@@ -18,6 +18,21 @@ describe('integrations: Slack', () => {
       for (const bad of ['<!channel>', '<@U123>', '<https://evil.example|']) assert.ok(!all.includes(bad), bad);
       assert.ok(all.includes('&lt;!channel&gt;'));
       assert.equal(escapeMrkdwn('a & <b>'), 'a &amp; &lt;b&gt;');
+    });
+
+    it('says in the thread how a held step was decided (its approval link is dead now), escaped', () => {
+      const inc = incident({ phase: 'detection-analysis' });
+      const previous: SlackRef = { channel: 'C1', ts: '1.2', severity: inc.severity, status: inc.status, phase: inc.phase, alertCount: inc.alertCount, pendingApprovals: 1 };
+      inc.holds = [{
+        id: 'h1', gate: { type: 'ir-phase-gate', id: 'g' }, phase: 'containment-eradication-recovery', state: 'denied', tokens: [],
+        createdAt: '2026-03-01T10:00:00.000Z', expiresAt: '2026-03-01T14:00:00.000Z', decidedAt: '2026-03-01T10:05:00.000Z', decidedBy: '<!channel> bob', reason: 'false positive',
+      }];
+      assert.deepEqual(describeChanges(previous, inc), ['Approval before *containment-eradication-recovery* denied by &lt;!channel&gt; bob: false positive']);
+      inc.holds[0]!.state = 'expired';
+      delete inc.holds[0]!.decidedBy;
+      delete inc.holds[0]!.reason;
+      assert.deepEqual(describeChanges(previous, inc), ['Approval before *containment-eradication-recovery* expired']);
+      assert.deepEqual(describeChanges({ ...previous, pendingApprovals: 0 }, inc), [], 'told once');
     });
 
     it('keeps block limits, truncating with a marker', () => {
