@@ -227,6 +227,10 @@ function normalizeText(text: string, ctx: Ctx, format: string | undefined): Norm
       f = LINE_FORMATS.find((x) => x.detectLine(line));
     }
     if (!f) {
+      // JSON that is not an object or array (null, a number, a string) is valid JSON, not an alert.
+      if (/^(null|true|false|-?\d[\d.eE+-]*|"(?:[^"\\]|\\.)*")$/.test(line)) {
+        throw new AlertFormatError('unknown-format', `${where}the payload is the JSON value ${line.slice(0, 40)}${line.length > 40 ? '…' : ''}, not an alert: send a JSON object (or an array of them) or an alert line`);
+      }
       throw new AlertFormatError(
         'unknown-format',
         `${where}unknown alert format: not JSON, CEF, LEEF, syslog, Suricata fast.log, OSSEC alerts.log or a Zeek log (starts with ${JSON.stringify(line.slice(0, 40))})`,

@@ -70,6 +70,9 @@ describe('normalize: bad input', () => {
     throwsFormat(() => normalizeAlerts({ foo: 1, bar: { baz: 2 } }), 'unknown-format', /keys: foo, bar/);
     throwsFormat(() => normalizeAlerts('just some words'), 'unknown-format', /"just some words"/);
     throwsFormat(() => normalizeAlerts('CEF:0|a|b|1|s|n|3|\nhello'), 'unknown-format', /^line 2: /);
+    throwsFormat(() => normalizeAlerts('null'), 'unknown-format', /JSON value null, not an alert/);
+    throwsFormat(() => normalizeAlerts('42'), 'unknown-format', /JSON value 42, not an alert/);
+    throwsFormat(() => normalizeAlerts('"an alert"'), 'unknown-format', /JSON value "an alert", not an alert/);
     throwsFormat(() => normalizeAlerts([{ title: 'ok' }, { nope: true }]), 'unknown-format', /record 2/);
   });
 
