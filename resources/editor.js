@@ -13,7 +13,30 @@
     return typed !== '' || Boolean(stored);
   }
 
+  // A mode word first or last in a parenthesis: "dry-run, CERT", "MaxMind test databases, dry-run".
+  var MODE_FIRST = /^(?:dry-run|live)\s*[,;]\s*/i;
+  var MODE_LAST = /\s*[,;]\s*(?:dry-run|live)$/i;
+
   window.IncidentResponseEditor = {
+    /**
+     * A config node's label: its name, then `parts` (the current mode, maybe the backend) in
+     * parentheses. The example flows' names carry a mode ("Slack (dry-run)", "IP lookup (MaxMind
+     * test databases, dry-run)"): it is dropped from the name's last parenthesis, else the label
+     * would read it twice, or a stale one after a switch to live.
+     */
+    modeLabel: function (name, fallback, parts) {
+      var text = String(name || '').trim();
+      var m = /^(.*?)\s*\(([^()]*)\)$/.exec(text);
+      if (m) {
+        var inner = m[2].trim();
+        inner = /^(dry-run|live)$/i.test(inner) ? '' : inner.replace(MODE_FIRST, '').replace(MODE_LAST, '');
+        var lower = inner.toLowerCase();
+        var same = !inner || parts.join(', ').toLowerCase() === lower || parts.some(function (p) { return String(p).toLowerCase() === lower; });
+        text = same ? m[1] : m[1] + ' (' + inner + ')';
+      }
+      return (text || fallback) + ' (' + parts.join(', ') + ')';
+    },
+
     /**
      * Keep `tip` (a selector for an element with class ir-missing-credentials) telling which
      * credentials live mode lacks. `required`: [{name, label}], or a function returning that

@@ -5,7 +5,7 @@
 
 import { recordDecision } from '../approval/holds';
 import { getFramework } from '../frameworks';
-import { isDone, setStatus } from '../model/incident';
+import { isDone, markAcknowledged, setStatus } from '../model/incident';
 import { appendTimeline } from '../model/timeline';
 import { buildReport } from '../report/report';
 import { SEVERITIES, type Incident, type NodeRef, type Severity, type TimelineEntry } from '../model/types';
@@ -86,9 +86,14 @@ function notClosed(incident: Incident, what: string): void {
 export function acknowledge(incident: Incident, context: ActionContext): TimelineEntry {
   const user = actor(context);
   notClosed(incident, 'acknowledge');
-  // Only a new incident: a later status (contained, resolved) already implies acknowledgement.
-  if (incident.status !== 'open') throw new AnalystActionError('conflict', `the incident is already ${incident.status}`);
+  // A framework sets 'acknowledged' on entering its first phase, before anyone looked: a person
+  // may still acknowledge then (it acknowledges the page). A later status (contained,
+  // resolved) or a person's earlier acknowledgement already says someone is on it.
+  const byPerson = incident.timeline.find((e) => e.action === 'acknowledged' && e.node.type === 'editor');
+  if (incident.status === 'acknowledged' && byPerson) throw new AnalystActionError('conflict', `the incident is already acknowledged (by ${byPerson.node.name ?? 'an analyst'})`);
+  if (incident.status !== 'open' && incident.status !== 'acknowledged') throw new AnalystActionError('conflict', `the incident is already ${incident.status}`);
   setStatus(incident, 'acknowledged', context.now);
+  markAcknowledged(incident, context.now);
   return record(incident, context, 'acknowledged', `Acknowledged by ${user}`);
 }
 
@@ -99,6 +104,7 @@ export function assignOwner(incident: Incident, owner: unknown, context: ActionC
   if (incident.owner === name) throw new AnalystActionError('conflict', `the incident is already owned by ${name}`);
   const previous = incident.owner;
   incident.owner = name;
+  markAcknowledged(incident, context.now);
   return record(incident, context, 'owner-assigned', `${user} assigned the incident to ${name}${previous ? ` (was ${previous})` : ''}`, { owner: name, previous: previous ?? null });
 }
 
@@ -136,6 +142,8 @@ export function closeIncident(incident: Incident, resolution: unknown, reason: u
   if (incident.status === 'closed') throw new AnalystActionError('conflict', 'the incident is already closed');
   const from = incident.status;
   setStatus(incident, 'closed', context.now);
+  // A person looked at it, if only to close it.
+  markAcknowledged(incident, context.now);
   incident.resolution = resolution;
   // Steps still waiting for a person are withdrawn: their links must not run them later.
   for (const hold of incident.holds.filter((h) => h.state === 'pending')) recordDecision(hold, 'deny', user, 'withdrawn: the incident was closed', context.now);

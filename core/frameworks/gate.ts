@@ -1,5 +1,5 @@
 import { checkDecision, createHold, needsApproval, pendingHold, recordDecision, type ApprovalPolicy, type Decision, type HoldCheck, type HoldLinks } from '../approval/holds';
-import { setStatus } from '../model/incident';
+import { markAcknowledged, setStatus } from '../model/incident';
 import { appendTimeline } from '../model/timeline';
 import type { Hold, Incident, NodeRef, Severity } from '../model/types';
 import { buildReport } from '../report/report';
@@ -56,6 +56,8 @@ function finish(incident: Incident, gate: NodeRef, config: GateConfig, now: Date
   const { framework } = config;
   if (config.closeIncident && incident.status !== 'closed') {
     setStatus(incident, 'closed', now);
+    // A closed incident says how it ended; one set before (an analyst's false positive) stays.
+    incident.resolution ??= 'resolved';
     appendTimeline(incident, { node: gate, action: 'incident-closed', outcome: 'ok', at: now, summary: `Incident closed at the end of ${framework.label}` });
   }
   if (config.attachReport) {
@@ -117,6 +119,8 @@ export function applyDecision(
   // An approver's own link says who decides, whatever name was typed.
   by = check.approver ?? by;
   recordDecision(hold, decision, by, reason, now);
+  // Approving or denying is a person taking the incident on.
+  markAcknowledged(incident, now);
   const label = phaseLabel(config, hold.phase);
   appendTimeline(incident, {
     node: gate, action: decision === 'approve' ? 'approval-granted' : 'approval-denied', outcome: 'ok', at: now,

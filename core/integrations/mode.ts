@@ -35,10 +35,15 @@ export function requireCredentials<C extends object, K extends keyof C & string>
   creds: Partial<C> | undefined,
   required: readonly K[],
 ): K[] {
-  const missing = required.filter((name) => {
+  const missing = missingCredentials(creds, required);
+  if (mode === 'live' && missing.length) throw new MissingCredentialsError(integration, missing);
+  return missing;
+}
+
+/** The names of the `required` credentials that are absent or blank (never their values). */
+export function missingCredentials<C extends object, K extends keyof C & string>(creds: Partial<C> | undefined, required: readonly K[]): K[] {
+  return required.filter((name) => {
     const value: unknown = creds?.[name];
     return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
   });
-  if (mode === 'live' && missing.length) throw new MissingCredentialsError(integration, missing);
-  return missing;
 }

@@ -63,11 +63,32 @@ export interface SlackMessage {
   blocks: Block[];
 }
 
+/** The links of a fresh hold (msg.approval): anyone with them may decide. */
+export interface ApprovalLinks {
+  approve?: string;
+  deny?: string;
+}
+
 export interface MessageOptions {
   /** A user-group id (S…) mentioned for high and critical incidents. */
   mentionGroup?: string;
-  /** The approve link of a fresh hold (msg.approval.approve), shown as the approval page. */
-  approvalLink?: string;
+  /** A fresh hold's approve and deny links (never stored in the incident). */
+  approval?: ApprovalLinks;
+}
+
+/**
+ * The shared links of the phase-gate's "awaiting approval" message. Personal links of an
+ * approvers list (msg.approval.approvers) are left out: whoever reads the channel could use
+ * them in the approver's name.
+ */
+export function approvalLinksOf(approval: unknown): ApprovalLinks | undefined {
+  if (!approval || typeof approval !== 'object') return undefined;
+  const { approve, deny } = approval as { approve?: unknown; deny?: unknown };
+  const out: ApprovalLinks = {
+    ...(typeof approve === 'string' ? { approve } : {}),
+    ...(typeof deny === 'string' ? { deny } : {}),
+  };
+  return out.approve || out.deny ? out : undefined;
 }
 
 /** The incident as one Block Kit message. Everything from the alert is escaped and bounded. */
@@ -94,8 +115,15 @@ export function buildIncidentMessage(incident: Incident, options: MessageOptions
   if (incident.observables.length > LIMITS.observables) obs.push(`… and ${incident.observables.length - LIMITS.observables} more`);
   if (obs.length) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(`*Key observables*\n${obs.join('\n')}`, LIMITS.section) } });
 
-  const links = incidentLinks(incident, options.approvalLink).map((l) => link(l.href, l.text)).filter((l): l is string => l !== undefined);
+  const links = incidentLinks(incident, options.approval).map((l) => link(l.href, l.text)).filter((l): l is string => l !== undefined);
   if (links.length) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: links.join('  ·  ') } });
+  // Approvers decide with links of their own, which name them: the channel only learns who decides.
+  const personal = incident.holds.find((h) => h.state === 'pending' && h.approvers?.length);
+  if (personal) {
+    const who = personal.approvers!.join(', ');
+    const text = `Approval before *${safe(personal.phase, 200)}* is up to ${safe(who, LIMITS.section - 400)}, with the personal approval links they were sent or in the incident sidebar of the Node-RED editor.`;
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text } });
+  }
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `incident ${escapeMrkdwn(incident.id)} · updated ${escapeMrkdwn(incident.updatedAt)}` }] });
 
   const text = truncate(`${mention}[${sev}] ${escapeMrkdwn(incident.title)} (${escapeMrkdwn(incident.status)}, ${escapeMrkdwn(incident.phase ?? 'no phase')})`, LIMITS.text);
@@ -106,14 +134,15 @@ export function buildIncidentMessage(incident: Incident, options: MessageOptions
  * The Jira issue and the approval page, when there are (shared with PagerDuty). Approval links
  * are not stored in the incident: only the message of a fresh hold carries them.
  */
-export function incidentLinks(incident: Incident, approvalLink?: string): Array<{ href: string; text: string }> {
+export function incidentLinks(incident: Incident, approval?: ApprovalLinks): Array<{ href: string; text: string }> {
   const out: Array<{ href: string; text: string }> = [];
   const jira = incident.refs.jira;
   if (jira && typeof jira.url === 'string') out.push({ href: jira.url, text: `Jira ${jira.key}` });
   const pd = incident.refs.pagerduty;
   if (pd && typeof pd.htmlUrl === 'string') out.push({ href: pd.htmlUrl, text: `PagerDuty incident${typeof pd.incidentNumber === 'number' ? ` #${pd.incidentNumber}` : ''}` });
   const hold = incident.holds.find((h) => h.state === 'pending');
-  if (hold && approvalLink) out.push({ href: approvalLink, text: `Approval page (${hold.phase})` });
+  if (hold && approval?.approve) out.push({ href: approval.approve, text: `Approve (${hold.phase})` });
+  if (hold && approval?.deny) out.push({ href: approval.deny, text: `Deny (${hold.phase})` });
   return out;
 }
 

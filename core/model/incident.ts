@@ -101,15 +101,29 @@ export function joinAlert(incident: Incident, alert: NormalizedAlert, maxAlerts 
 
 const STATUS_ORDER: IncidentStatus[] = ['open', 'acknowledged', 'contained', 'resolved', 'closed'];
 
-/** Sets the status and records the first time each milestone was reached. */
+/**
+ * A person took the incident on: an analyst acknowledged, assigned or closed it, or someone
+ * decided an approval. Only the first time counts.
+ */
+export function markAcknowledged(incident: Incident, now: Date = new Date()): void {
+  if (incident.metrics.timeToAcknowledgeMs === undefined) incident.metrics.timeToAcknowledgeMs = now.getTime() - Date.parse(incident.createdAt);
+}
+
+/**
+ * Sets the status and records the first time each milestone was reached. Status 'acknowledged'
+ * does not stamp the time to acknowledge: frameworks set it on entering their first phase,
+ * before anyone looked (see markAcknowledged). A containment does: someone acted on it.
+ */
 export function setStatus(incident: Incident, status: IncidentStatus, now: Date = new Date()): void {
   incident.status = status;
   const elapsed = now.getTime() - Date.parse(incident.createdAt);
   const rank = STATUS_ORDER.indexOf(status);
   const metrics = incident.metrics;
-  if (rank >= 1 && metrics.timeToAcknowledgeMs === undefined) metrics.timeToAcknowledgeMs = elapsed;
   // Only a containment says "contained": an incident resolved without one was never contained.
-  if (status === 'contained' && metrics.timeToContainMs === undefined) metrics.timeToContainMs = elapsed;
+  if (status === 'contained') {
+    markAcknowledged(incident, now);
+    if (metrics.timeToContainMs === undefined) metrics.timeToContainMs = elapsed;
+  }
   if (rank >= 3 && metrics.timeToResolveMs === undefined) metrics.timeToResolveMs = elapsed;
 }
 

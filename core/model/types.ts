@@ -123,7 +123,11 @@ export interface IncidentRefs {
 }
 
 export interface IncidentMetrics {
-  /** Milliseconds from creation to the first acknowledged/contained/resolved status. */
+  /**
+   * Milliseconds from creation to the first time a person took the incident on: an analyst's
+   * acknowledge, assign or close, an approval granted or denied, or a containment. A framework
+   * entering its first phase (status 'acknowledged') does not count: nobody looked yet.
+   */
   timeToAcknowledgeMs?: number;
   timeToContainMs?: number;
   timeToResolveMs?: number;

@@ -116,7 +116,7 @@ export function buildReport(incident: Incident, framework: FrameworkDefinition |
     `${observables.length} observable(s): ${malicious} malicious, ${suspicious} suspicious. ` +
     `${actions.length} playbook step(s): ${count('ok')} ran, ${count('dry-run')} in dry-run (nothing changed), ${count('skipped')} skipped, ${count('error')} failed.`, '');
   lines.push('## Response times', '');
-  lines.push(`- Time to acknowledge: ${duration(metrics.timeToAcknowledgeMs)}`);
+  lines.push(`- Time to acknowledge (by a person): ${metrics.timeToAcknowledgeMs === undefined ? 'not acknowledged by a person' : duration(metrics.timeToAcknowledgeMs)}`);
   lines.push(`- Time to contain: ${metrics.timeToContainMs === undefined ? 'not contained (no containment step marked it contained)' : duration(metrics.timeToContainMs)}`);
   lines.push(`- Time to resolve: ${duration(metrics.timeToResolveMs)}`, '');
   lines.push('## Phases', '', '| Phase | Entered | Left | Time in phase |', '|---|---|---|---|');

@@ -1,7 +1,8 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { createHttpClient, type HttpClient, type HttpClientOptions } from '../../core/http';
-import { createInvoker, parseMode, type Invoker, type Mode } from '../../core/integrations';
+import { createInvoker, missingCredentials, parseMode, type Invoker, type Mode } from '../../core/integrations';
 import type { SlackClients } from '../../core/integrations/slack';
+import { shortText } from './node';
 
 /** What a vendor config node (ir-slack-config, ir-pagerduty-config) offers the nodes using it. */
 export interface IntegrationConfig<C extends object> extends Node<C> {
@@ -58,6 +59,54 @@ export function setupIntegrationConfig<C extends object>(RED: NodeAPI, node: Int
       done();
     });
   });
+}
+
+/** What live mode needs of a config: the credentials the node requires at run time, the URLs it calls. */
+export interface LiveNeeds<C extends object> {
+  credentials: ReadonlyArray<keyof C & string>;
+  /** By the name the dialog shows; '' is the vendor's default unless listed in `required`. */
+  urls?: Record<string, string>;
+  /** URLs live mode cannot do without (a Jira site has no default). */
+  requiredUrls?: readonly string[];
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const { protocol } = new URL(value);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** What a live config lacks, e.g. ['lacks token', 'invalid API URL']; dry-run needs nothing: []. */
+export function liveProblems<C extends object>(config: IntegrationConfig<C>, needs: LiveNeeds<C>): string[] {
+  if (config.mode !== 'live') return [];
+  const problems: string[] = [];
+  const missing = missingCredentials<C, keyof C & string>(config.credentials, needs.credentials);
+  if (missing.length) problems.push(`lacks ${missing.join(', ')}`);
+  for (const [name, url] of Object.entries(needs.urls ?? {})) {
+    if (url ? !isHttpUrl(url) : needs.requiredUrls?.includes(name)) problems.push(`${url ? 'invalid' : 'lacks'} ${name}`);
+  }
+  return problems;
+}
+
+/**
+ * The idle status of a node using a vendor config: its mode in grey, or, when live mode cannot
+ * work, a red ring and one warning at deploy, rather than an error on the first alert.
+ */
+export function showConfigStatus<C extends object>(node: Node, vendor: string, config: IntegrationConfig<C> | null, needs: LiveNeeds<C>): void {
+  if (!config) {
+    node.status({ fill: 'red', shape: 'ring', text: `no ${vendor} config` });
+    return;
+  }
+  const problems = liveProblems(config, needs);
+  if (!problems.length) {
+    node.status({ fill: 'grey', shape: 'dot', text: config.mode });
+    return;
+  }
+  node.status({ fill: 'red', shape: 'ring', text: shortText(`live: ${problems.join('; ')}`) });
+  node.warn(`${vendor} config "${config.name || config.id}" is live but ${problems.join('; ')}: fix it in the config node or switch it to dry-run; until then nothing reaches ${vendor}`);
 }
 
 export interface SlackCredentials {

@@ -4,6 +4,7 @@ import { ACTION, JiraApi, parseCustomFields, PLACEHOLDER_SITE, syncIncident, typ
 import { KeyedSerialQueue } from '../../core/integrations/keyed-queue';
 import { appendRepeatable, appendTimeline } from '../../core/model/timeline';
 import { SEVERITIES, type IncidentStatus, type Severity } from '../../core/model/types';
+import { showConfigStatus } from '../common/integration-config';
 import type { JiraConfigNode } from '../jira-config/types';
 import { followAnalystActions, incidentOf, nodeRef, onInput, shortText, useStore, type IncidentMessage, type Send } from '../common/node';
 
@@ -70,7 +71,7 @@ export = function (RED: NodeAPI): void {
     };
     // Unset severities fall back to the default scheme, not to "no priority".
     for (const s of SEVERITIES) if (base.priorities?.[s] === undefined) delete base.priorities?.[s];
-    node.status(jira ? { fill: 'grey', shape: 'dot', text: jira.mode } : { fill: 'red', shape: 'ring', text: 'no Jira config' });
+    showConfigStatus(node, 'Jira', jira, { credentials: ['email', 'apiToken'], urls: { 'site URL': jira?.siteUrl ?? '' }, requiredUrls: ['site URL'] });
     const showDepth = (depth: number): void => {
       if (depth > 1) node.status({ fill: 'blue', shape: 'dot', text: `queue: ${depth - 1}` });
     };

@@ -4,7 +4,7 @@ import { buildEvent, decideEvent, findIncident, sendEvent, type Decision, type F
 import { SerialQueue } from '../../core/integrations/serial-queue';
 import { appendRepeatable, appendTimeline } from '../../core/model/timeline';
 import { SEVERITIES, type Severity } from '../../core/model/types';
-import type { PagerDutyConfigNode } from '../common/integration-config';
+import { showConfigStatus, type PagerDutyConfigNode } from '../common/integration-config';
 import { followAnalystActions, incidentOf, nodeRef, onInput, shortText, useStore, type IncidentMessage, type Send } from '../common/node';
 
 interface PagerDutyPageDef extends NodeDef {
@@ -32,7 +32,7 @@ export = function (RED: NodeAPI): void {
     const queue = new SerialQueue();
     const listed = (config.severities ?? 'high,critical').split(',').map((s) => s.trim()).filter((s): s is Severity => (SEVERITIES as readonly string[]).includes(s));
     const ackPhases = (config.ackPhases ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-    node.status(pd ? { fill: 'grey', shape: 'dot', text: pd.mode } : { fill: 'red', shape: 'ring', text: 'no PagerDuty config' });
+    showConfigStatus(node, 'PagerDuty', pd, { credentials: ['routingKey'], urls: { 'events URL': pd?.eventsUrl ?? '', 'REST API URL': pd?.apiUrl ?? '' } });
     const showDepth = (depth: number): void => {
       if (depth > 1) node.status({ fill: 'blue', shape: 'dot', text: `queue: ${depth - 1}` });
     };

@@ -169,7 +169,11 @@ export = function (RED: NodeAPI): void {
         }
         // The links exist only here, in this message: the incident keeps their hashes. A re-run
         // while the hold is pending answers without them.
-        const approval = { holdId: result.hold.id, phase: result.hold.phase, expiresAt: result.hold.expiresAt, alreadyHeld: !result.fresh, ...result.links };
+        // The incident's id and title tell several pending approvals apart (debug sidebar, chat).
+        const approval = {
+          incidentId: incident.id, title: incident.title,
+          holdId: result.hold.id, phase: result.hold.phase, expiresAt: result.hold.expiresAt, alreadyHeld: !result.fresh, ...result.links,
+        };
         // Ready for an http-response: the webhook learns the playbook waits for a person. The
         // sender is not the approver (an attacker who can post alerts would approve the
         // containment they provoke): the links stay out of the answer unless asked for.

@@ -1,10 +1,10 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { requireCredentials } from '../../core/integrations';
 import { SerialQueue } from '../../core/integrations/serial-queue';
-import { channelFor, notifyIncident, SlackApi, type NotifyResult } from '../../core/integrations/slack';
+import { approvalLinksOf, channelFor, notifyIncident, SlackApi, type NotifyResult } from '../../core/integrations/slack';
 import { appendTimeline } from '../../core/model/timeline';
 import type { Severity } from '../../core/model/types';
-import type { SlackConfigNode } from '../common/integration-config';
+import { showConfigStatus, type SlackConfigNode } from '../common/integration-config';
 import { followAnalystActions, incidentOf, nodeRef, onInput, shortText, useStore, type IncidentMessage, type Send } from '../common/node';
 
 interface SlackNotifyDef extends NodeDef {
@@ -33,8 +33,7 @@ export = function (RED: NodeAPI): void {
     const slack = config.slack ? (RED.nodes.getNode(config.slack) as SlackConfigNode | null) : null;
     const queue = new SerialQueue();
     const map: Partial<Record<Severity, string>> = { low: config.channelLow, medium: config.channelMedium, high: config.channelHigh, critical: config.channelCritical };
-    const idle = (): void => node.status(slack ? { fill: 'grey', shape: 'dot', text: slack.mode } : { fill: 'red', shape: 'ring', text: 'no Slack config' });
-    idle();
+    showConfigStatus(node, 'Slack', slack, { credentials: ['token'], urls: { 'API URL': slack?.apiUrl ?? '' } });
     const showDepth = (depth: number): void => {
       if (depth > 1) node.status({ fill: 'blue', shape: 'dot', text: `queue: ${depth - 1}` });
     };
@@ -58,12 +57,12 @@ export = function (RED: NodeAPI): void {
           if (!channel) throw new Error('slack-notify: no channel: set a default channel in the Slack config node, a severity map or a channel on this node');
           missing = requireCredentials(slack.mode, 'Slack', slack.credentials, ['token']);
           const api = new SlackApi(invoker, { ...(slack.credentials.token ? { token: slack.credentials.token } : {}), apiUrl: slack.apiUrl, missingCredentials: missing }, slack.clients);
-          // A fresh hold's message carries its approve link (links are never stored in the incident).
-          const approvalLink = (msg.approval as { approve?: unknown } | undefined)?.approve;
+          // A fresh hold's message carries its links (they are never stored in the incident).
+          const approval = approvalLinksOf(msg.approval);
           result = await notifyIncident(api, latest, channel, {
             dryRun: slack.mode === 'dry-run',
             ...(config.mentionGroup ? { mentionGroup: config.mentionGroup.trim() } : {}),
-            ...(typeof approvalLink === 'string' ? { approvalLink } : {}),
+            ...(approval ? { approval } : {}),
           });
         } catch (err) {
           failure = err instanceof Error ? err : new Error(String(err));

@@ -5,7 +5,7 @@ import { incidentErrors } from '../../core/model/validate';
 import { ALL_NODES, captureHttpNode, helper, nextMessage, type FlowNode } from '../helpers/node-red';
 import { wazuhAlert } from '../helpers/payloads';
 
-interface Approval { holdId: string; approve: string; deny: string; expiresAt: string; decision?: string; decidedBy?: string }
+interface Approval { incidentId?: string; title?: string; holdId: string; approve: string; deny: string; expiresAt: string; decision?: string; decidedBy?: string }
 interface OutMsg { incident: Incident; approval: Approval; statusCode?: number; payload?: { incident: Incident; approval: Approval }; sla?: { phase: string }; report?: { markdown: string } }
 
 function flow(containment: Record<string, unknown>): FlowNode[] {
@@ -51,6 +51,9 @@ describe('phase-gate approvals over HTTP', () => {
     assert.equal(held.payload!.approval.holdId, held.approval.holdId);
     assert.match(String((held.payload!.approval as { decideIn?: string }).decideIn), /incident sidebar/);
     assert.match(held.approval.approve, /^http:\/\/127\.0\.0\.1:1880\/ir-approval\//);
+    // Which incident waits, told apart from other pending approvals in the debug sidebar.
+    assert.equal(held.approval.incidentId, held.incident.id);
+    assert.equal(held.approval.title, 'sshd: brute force trying to get access to the system.');
     assert.equal(held.incident.phase, 'detection-analysis');
     assert.deepEqual(incidentErrors(held.incident), []);
 

@@ -16,7 +16,12 @@ function definitions(node: string): Map<string, NodeDefinition> {
     nodes: { registerType: (type: string, def: NodeDefinition) => { registered.set(type, def); } },
     validators: { number: () => () => true, regex: () => () => true },
   };
-  for (const [, code] of html.matchAll(/<script type="text\/javascript">([\s\S]*?)<\/script>/g)) vm.runInNewContext(code!, { RED });
+  // The page's global object: resources/editor.js (loaded first by each .html) sets window.IncidentResponseEditor.
+  const page: Record<string, unknown> = { RED };
+  page.window = page;
+  const context = vm.createContext(page);
+  vm.runInContext(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'resources', 'editor.js'), 'utf8'), context);
+  for (const [, code] of html.matchAll(/<script type="text\/javascript">([\s\S]*?)<\/script>/g)) vm.runInContext(code!, context);
   return registered;
 }
 
@@ -33,5 +38,27 @@ describe('editor labels', () => {
     assert.equal(label.call({ name: 'Directory (dry-run)', mode: 'live', kind: 'okta' }), 'Directory (live)', 'a stale mode in the name is not shown');
     assert.equal(label.call({ name: 'Corp IdP', mode: 'live', kind: 'okta' }), 'Corp IdP (live)');
     assert.equal(label.call({ name: '', kind: 'entra' }), 'Entra ID (dry-run)');
+  });
+
+  it('every config label names the mode once: the examples\' names carry one, maybe among other words', () => {
+    const labelOf = (node: string, type: string) => definitions(node).get(type)!.label!;
+    const slack = labelOf('slack-config', 'ir-slack-config');
+    assert.equal(slack.call({ name: 'Slack (dry-run)', mode: 'dry-run' }), 'Slack (dry-run)');
+    assert.equal(slack.call({ name: 'Slack (dry-run)', mode: 'live' }), 'Slack (live)');
+    assert.equal(slack.call({ name: 'Slack (dry-run, CERT)', mode: 'dry-run' }), 'Slack (CERT) (dry-run)');
+    assert.equal(slack.call({ name: '', mode: 'live' }), 'Slack (live)');
+    assert.equal(slack.call({ name: 'SOC (Slack)', mode: 'live' }), 'SOC (Slack) (live)', 'other words stay');
+    const pd = labelOf('pagerduty-config', 'ir-pagerduty-config');
+    assert.equal(pd.call({ name: 'PagerDuty (dry-run, ISO/IEC 27035)', mode: 'live' }), 'PagerDuty (ISO/IEC 27035) (live)');
+    assert.equal(pd.call({ name: 'PagerDuty (live)' }), 'PagerDuty (dry-run)');
+    assert.equal(labelOf('jira-config', 'ir-jira-config').call({ name: 'Jira (dry-run)', mode: 'dry-run' }), 'Jira (dry-run)');
+    assert.equal(labelOf('ip-lookup-config', 'ir-ip-lookup-config').call({ name: 'IP lookup (MaxMind test databases, dry-run)', mode: 'dry-run' }),
+      'IP lookup (MaxMind test databases) (dry-run)');
+    assert.equal(labelOf('domain-lookup-config', 'ir-domain-lookup-config').call({ name: 'Domain lookup (own domains example.com, example.org; dry-run)', mode: 'live' }),
+      'Domain lookup (own domains example.com, example.org) (live)');
+    const logs = labelOf('log-source', 'ir-log-source');
+    assert.equal(logs.call({ name: 'Sample logs (files)', backend: 'files', mode: 'dry-run' }), 'Sample logs (files)', 'files have no mode, and the backend shows once');
+    assert.equal(logs.call({ name: 'SIEM (splunk, dry-run)', backend: 'splunk', mode: 'live' }), 'SIEM (splunk, live)');
+    assert.equal(logs.call({ name: '', backend: 'loki', mode: 'dry-run' }), 'Logs (loki, dry-run)');
   });
 });

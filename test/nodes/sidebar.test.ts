@@ -213,9 +213,11 @@ describe('incident sidebar admin routes', () => {
     assert.equal((res.body as ActionAnswer).incident.owner, 'alice');
     res = await act(id, 'severity', { severity: 'critical', reason: 'root login attempts' }).expect(200);
     assert.equal((res.body as ActionAnswer).incident.severity, 'critical');
-    // Entering Detection and Analysis already acknowledged it.
+    // Entering Detection and Analysis set status acknowledged, but no person did: one may.
+    res = await act(id, 'acknowledge').expect(200);
+    assert.equal((res.body as ActionAnswer).message, 'Acknowledged by editor');
     res = await act(id, 'acknowledge').expect(409);
-    assert.deepEqual(res.body, { error: { code: 'conflict', message: 'the incident is already acknowledged' } });
+    assert.deepEqual(res.body, { error: { code: 'conflict', message: 'the incident is already acknowledged (by editor)' } });
     res = await act(id, 'close', { resolution: 'resolved', reason: 'host reimaged' }).expect(200);
     assert.equal((res.body as ActionAnswer).incident.status, 'closed');
     assert.equal((res.body as ActionAnswer).incident.resolution, 'resolved');
@@ -231,9 +233,9 @@ describe('incident sidebar admin routes', () => {
     // What the store holds now, as the sidebar reads it again.
     const stored = ((await helper.request().get(`/ir/incidents/${id}`).expect(200)).body as { incident: IncidentView }).incident;
     const entries = editorEntries(stored);
-    assert.deepEqual(entries.map((e) => e.action), ['note-added', 'owner-assigned', 'severity-changed', 'closed', 'reopened', 'acknowledged']);
+    assert.deepEqual(entries.map((e) => e.action), ['note-added', 'owner-assigned', 'severity-changed', 'acknowledged', 'closed', 'reopened', 'acknowledged']);
     assert.ok(entries.every((e) => e.node.id === 'sidebar' && e.node.name === 'editor' && e.outcome === 'ok'));
-    assert.equal(stored.revision, incident.revision + 6, 'refused actions saved nothing');
+    assert.equal(stored.revision, incident.revision + 7, 'refused actions saved nothing');
   });
 
   it('approves a pending hold from the sidebar: the gate continues the flow on its passed output', async () => {

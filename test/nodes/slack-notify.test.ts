@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { activeStores } from '../../nodes/common/store';
+import { createHold } from '../../core/approval/holds';
 import type { Incident } from '../../core/model/types';
 import { faults } from '../emulators/server';
 import { SLACK_TOKEN, startSlack, type SlackEmulator } from '../emulators/slack';
@@ -92,6 +93,23 @@ describe('slack-notify node', () => {
     assert.equal(replies.length, 1);
     assert.match(replies[0]!.text, /Status open → \*contained\*/);
     assert.ok(!JSON.stringify(second.timeline).includes(SLACK_TOKEN));
+  });
+
+  it('shows a fresh hold\'s Approve and Deny links, and the recorded call masks both tokens', async () => {
+    await helper.load(ALL_NODES, flow(slack.apiUrl), creds);
+    const inc = incident({ phase: 'detection-analysis' });
+    const { hold, links } = createHold(inc, { type: 'ir-phase-gate', id: 'g1' }, 'containment-eradication-recovery',
+      { mode: 'always', minSeverity: 'high', approvers: [], timeoutMs: 60_000 }, 'http://127.0.0.1:1880/');
+    const out = nextMessage<OutMsg>(helper.getNode('out'));
+    helper.getNode('notify').receive({ incident: inc, approval: { incidentId: inc.id, title: inc.title, holdId: hold.id, phase: hold.phase, ...links } });
+    const got = (await out).incident;
+    const posted = JSON.stringify(slack.topLevel('C0SEC')[0]);
+    assert.ok(posted.includes(`<${links.approve}|Approve (containment-eradication-recovery)>`), posted);
+    assert.ok(posted.includes(`<${links.deny}|Deny (containment-eradication-recovery)>`), posted);
+    const stored = JSON.stringify(got);
+    for (const link of [links.approve!, links.deny!]) assert.ok(!stored.includes(link.split('/').at(-1)!), 'a token is in the incident');
+    assert.match(stored, /ir-approval\/[0-9A-Z]+\/[0-9A-Z]+\/approve\/\[redacted\]/);
+    assert.match(stored, /ir-approval\/[0-9A-Z]+\/[0-9A-Z]+\/deny\/\[redacted\]/);
   });
 
   it('chooses the channel by severity, and a typed input overrides it', async () => {

@@ -43,12 +43,19 @@ describe('analyst actions (incident sidebar)', () => {
     assert.match(error.message, /already contained/);
     assert.match(failure(() => acknowledge(incident({ status: 'closed' }), alice)).message, /closed \(reopen it first\)/);
     assert.equal(inc.timeline.length, 0);
+    // The framework's automatic 'acknowledged' was no person: alice may still acknowledge, once.
+    const auto = incident({ status: 'acknowledged' });
+    acknowledge(auto, alice);
+    assert.equal(typeof auto.metrics.timeToAcknowledgeMs, 'number');
+    assert.match(failure(() => acknowledge(auto, alice)).message, /already acknowledged \(by alice\)/);
   });
 
   it('assigns and reassigns an owner', () => {
-    const inc = incident();
+    const inc = incident({ status: 'acknowledged' });
     assignOwner(inc, '  bob ', alice);
     assert.equal(inc.owner, 'bob');
+    // The framework's automatic 'acknowledged' was no person; assigning is.
+    assert.equal(inc.metrics.timeToAcknowledgeMs, 30 * 60 * 1000);
     const entry = assignOwner(inc, 'carol', alice);
     assert.equal(inc.owner, 'carol');
     assert.equal(entry.action, 'owner-assigned');
@@ -98,6 +105,7 @@ describe('analyst actions (incident sidebar)', () => {
     assert.equal(inc.status, 'closed');
     assert.equal(inc.resolution, 'false-positive');
     assert.equal(inc.metrics.timeToResolveMs, 30 * 60 * 1000);
+    assert.equal(inc.metrics.timeToAcknowledgeMs, 30 * 60 * 1000, 'closing is a person looking at it');
     assert.equal(entry.action, 'closed');
     assert.equal(entry.summary, 'alice closed the incident as a false positive: vulnerability scan by the red team');
     validateIncident(inc);

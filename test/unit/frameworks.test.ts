@@ -30,7 +30,8 @@ describe('frameworks', () => {
     assert.ok(inc.phases.slice(0, 4).every((p) => p.leftAt));
     assert.deepEqual(inc.metrics.phaseDurationsMs, { 'detection-analysis': 120_000, 'containment-eradication-recovery': 120_000 });
     // Entering containment is not being contained: only a containment step marks that.
-    assert.equal(inc.metrics.timeToAcknowledgeMs, 60_000);
+    // Nor is entering a phase acknowledging: the framework sets status 'acknowledged', no person.
+    assert.equal(inc.metrics.timeToAcknowledgeMs, undefined);
     assert.equal(inc.metrics.timeToContainMs, undefined);
     assert.equal(inc.metrics.timeToResolveMs, 300_000);
   });

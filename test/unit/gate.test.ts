@@ -97,8 +97,11 @@ describe('phase-gate logic: approvals, SLA and report', () => {
 
     const links = held.links!;
     assert.equal(again.links, undefined, 'links are handed out once');
-    const approved = applyDecision(inc, held.hold.id, 'approve', tokenOf(links.approve!), 'alice', 'host isolated first', gate, cfg);
+    assert.equal(inc.metrics.timeToAcknowledgeMs, undefined, 'entering a phase is no person');
+    const t = Date.parse(inc.createdAt);
+    const approved = applyDecision(inc, held.hold.id, 'approve', tokenOf(links.approve!), 'alice', 'host isolated first', gate, cfg, new Date(t + 120_000));
     assert.equal(approved.kind, 'approved');
+    assert.equal(inc.metrics.timeToAcknowledgeMs, 120_000, 'an approval is a person taking it on');
     assert.equal(inc.phase, 'containment-eradication-recovery');
     assert.equal(inc.status, 'acknowledged');
     const denyLater = applyDecision(inc, held.hold.id, 'deny', tokenOf(links.deny!), 'bob', '', gate, cfg);
@@ -118,7 +121,9 @@ describe('phase-gate logic: approvals, SLA and report', () => {
     const cfg = config('containment-eradication-recovery', { approval: policy });
     const first = applyGate(inc, gate, cfg);
     if (first.kind !== 'held') throw new Error('not held');
-    assert.equal(applyDecision(inc, first.hold.id, 'deny', tokenOf(first.links!.deny!), 'bob', 'false positive', gate, cfg).kind, 'denied');
+    const t = Date.parse(inc.createdAt);
+    assert.equal(applyDecision(inc, first.hold.id, 'deny', tokenOf(first.links!.deny!), 'bob', 'false positive', gate, cfg, new Date(t + 7_000)).kind, 'denied');
+    assert.equal(inc.metrics.timeToAcknowledgeMs, 7_000, 'a denial is a person\'s decision too');
     assert.equal(inc.phase, 'detection-analysis');
     const second = applyGate(inc, gate, cfg);
     if (second.kind !== 'held') throw new Error('not held');
@@ -155,7 +160,9 @@ describe('phase-gate logic: approvals, SLA and report', () => {
     const md = report.markdown;
     assert.match(md, /^# Post-incident report: sshd: brute force/);
     assert.match(md, /\| Framework \| NIST SP 800-61 Rev\. 2/);
-    assert.match(md, /Time to acknowledge: 1 min 0 s/);
+    // Entering the phases stamped status 'acknowledged', but no person took the incident on.
+    assert.match(md, /Time to acknowledge \(by a person\): not acknowledged by a person/);
+    assert.equal((report.json as { metrics: { timeToAcknowledgeMs: unknown } }).metrics.timeToAcknowledgeMs, null);
     assert.match(md, /Time to contain: not contained/);
     assert.match(md, /Time to resolve: 1 h 5 min/);
     assert.match(md, /\| Detection and Analysis \| .* \| 4 min 0 s \|/);
@@ -182,6 +189,7 @@ describe('phase-gate logic: approvals, SLA and report', () => {
     const result = applyGate(inc, closer, certConfig('incident-response', { closeIncident: true, attachReport: true }), new Date(t + 5 * 60_000));
     assert.deepEqual(result, { kind: 'passed', entered: false });
     assert.equal(inc.status, 'closed');
+    assert.equal(inc.resolution, 'resolved', 'a closed incident says how it ended');
     assert.equal(inc.phases.length, 4, 'no second entry into the phase');
     assert.match(inc.report!.markdown, /would disable admin/);
     assert.deepEqual(inc.timeline.filter((e) => e.node.id === 'g2').map((e) => e.action), ['incident-closed', 'report-attached']);
@@ -190,6 +198,20 @@ describe('phase-gate logic: approvals, SLA and report', () => {
     const revisionBefore = inc.timeline.length;
     assert.deepEqual(applyGate(inc, gate, certConfig('incident-response')), { kind: 'passed', entered: false });
     assert.equal(inc.timeline.length, revisionBefore);
+  });
+
+  it('a closing gate keeps a resolution already set (an analyst\'s false positive)', () => {
+    const isaca = getFramework('isaca')!;
+    const closing = isaca.phases.at(-1)!;
+    const closeCfg: GateConfig = { ...config('detection-analysis'), framework: isaca, phase: closing, closeIncident: true };
+    const inc = incident({ phase: closing.id, framework: isaca.id, phases: [{ phase: closing.id, enteredAt: new Date().toISOString() }], resolution: 'false-positive' });
+    applyGate(inc, gate, closeCfg);
+    assert.equal(inc.status, 'closed');
+    assert.equal(inc.resolution, 'false-positive');
+    const plain = incident({ phase: closing.id, framework: isaca.id, phases: [{ phase: closing.id, enteredAt: new Date().toISOString() }] });
+    applyGate(plain, gate, closeCfg);
+    assert.equal(plain.resolution, 'resolved');
+    assert.deepEqual(incidentErrors(plain), []);
   });
 
   it('keeps attacker text in the report plain: no HTML, links or broken code spans', () => {

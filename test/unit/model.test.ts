@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { newId } from '../../core/model/id';
-import { joinAlert, mergeObservables, setStatus } from '../../core/model/incident';
+import { joinAlert, markAcknowledged, mergeObservables, setStatus } from '../../core/model/incident';
 import { redact, redactText, REDACTED } from '../../core/model/redact';
 import { appendTimeline } from '../../core/model/timeline';
 import { alert, incident, observable } from '../helpers/fixtures';
@@ -95,6 +95,13 @@ describe('incident model', () => {
       const uncontained = incident();
       setStatus(uncontained, 'resolved', new Date(created + 30_000));
       assert.equal(uncontained.metrics.timeToContainMs, undefined, 'resolved without a containment');
+      assert.equal(uncontained.metrics.timeToAcknowledgeMs, undefined, 'resolved by the playbook, no person');
+      const auto = incident();
+      setStatus(auto, 'acknowledged', new Date(created + 5));
+      assert.equal(auto.metrics.timeToAcknowledgeMs, undefined, 'a framework\'s automatic status is not a person');
+      markAcknowledged(auto, new Date(created + 45_000));
+      markAcknowledged(auto, new Date(created + 99_000));
+      assert.equal(auto.metrics.timeToAcknowledgeMs, 45_000, 'the first person counts');
       assert.equal(inc.status, 'closed');
     });
   });

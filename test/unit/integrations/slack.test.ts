@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { createHttpClient, type HttpClient } from '../../../core/http';
 import { createInvoker } from '../../../core/integrations';
 import {
-  buildIncidentMessage, describeChanges, escapeMrkdwn, LIMITS, notifyIncident, SlackApi, SlackNotifyError, truncate, type SlackRef,
+  approvalLinksOf, buildIncidentMessage, describeChanges, escapeMrkdwn, LIMITS, notifyIncident, SlackApi, SlackNotifyError, truncate, type SlackRef,
 } from '../../../core/integrations/slack';
+import { createHold } from '../../../core/approval/holds';
 import { faults } from '../../emulators/server';
 import { SLACK_TOKEN, startSlack, type SlackEmulator } from '../../emulators/slack';
 import { incident, observable } from '../../helpers/fixtures';
@@ -55,6 +56,39 @@ describe('integrations: Slack', () => {
       const text = JSON.stringify(buildIncidentMessage(inc, { mentionGroup: 'S0ONCALL' }));
       for (const part of ['CRITICAL', 'detection-analysis', '198.51.100.7', 'malicious', '<https://jira.example/browse/SEC-7|Jira SEC-7>', '<!subteam^S0ONCALL>']) assert.ok(text.includes(part), part);
       assert.ok(!JSON.stringify(buildIncidentMessage(incident({ severity: 'medium' }), { mentionGroup: 'S0ONCALL' })).includes('subteam'));
+    });
+  });
+
+  describe('approval links', () => {
+    const gate = { type: 'ir-phase-gate', id: 'g1' };
+    const policy = { mode: 'always' as const, minSeverity: 'high' as const, approvers: [] as string[], timeoutMs: 60_000 };
+
+    it('puts Approve and Deny side by side while the hold is pending', () => {
+      const inc = incident({ phase: 'detection-analysis' });
+      const { links } = createHold(inc, gate, 'containment-eradication-recovery', policy, 'https://nr.example.org/');
+      const approval = approvalLinksOf({ holdId: 'x', ...links });
+      assert.deepEqual(approval, { approve: links.approve, deny: links.deny });
+      const text = JSON.stringify(buildIncidentMessage(inc, { approval }));
+      assert.ok(text.includes(`<${links.approve}|Approve (containment-eradication-recovery)>  ·  <${links.deny}|Deny (containment-eradication-recovery)>`), text);
+      // Decided: the links are dead, the message drops them.
+      inc.holds[0]!.state = 'approved';
+      assert.doesNotMatch(JSON.stringify(buildIncidentMessage(inc, { approval })), /ir-approval/);
+    });
+
+    it('never posts an approver\'s personal links into the channel: it names who decides, escaped', () => {
+      const inc = incident({ phase: 'detection-analysis' });
+      const { links } = createHold(inc, gate, 'containment-eradication-recovery', { ...policy, approvers: ['alice', '<!channel> bob'] }, 'https://nr.example.org/');
+      assert.equal(links.approvers?.length, 2);
+      assert.equal(approvalLinksOf({ holdId: 'x', ...links }), undefined, 'personal links are not shared links');
+      const msg = buildIncidentMessage(inc, { approval: approvalLinksOf(links) });
+      const text = JSON.stringify(msg);
+      assert.doesNotMatch(text, /ir-approval/);
+      assert.ok(!text.includes('<!channel>'));
+      const notice = msg.blocks.find((b) => b.type === 'section' && b.text?.text.startsWith('Approval before'));
+      assert.equal(notice?.type === 'section' && notice.text?.text,
+        'Approval before *containment-eradication-recovery* is up to alice, &lt;!channel&gt; bob, with the personal approval links they were sent or in the incident sidebar of the Node-RED editor.');
+      assert.equal(approvalLinksOf('https://x'), undefined);
+      assert.deepEqual(approvalLinksOf({ approve: 42, deny: 'https://nr.example.org/d' }), { deny: 'https://nr.example.org/d' });
     });
   });
 
