@@ -9,11 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startNodeRed, type RunningNodeRed } from '../helpers/runtime';
+import { screenshotDir } from '../helpers/screenshots';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const ROOT = path.resolve(__dirname, '..', '..', '..');
-const SCREENSHOTS = process.env.IR_SCREENSHOT_DIR;
+const SCREENSHOTS = screenshotDir();
 const TYPES = Object.keys((JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { 'node-red': { nodes: Record<string, string> } })['node-red'].nodes);
 
 interface TypeFacts {
@@ -149,7 +150,7 @@ describe('every node in the editor: palette, icon, help, output labels, dialog (
         }
         return { unlabelled, rows: rows.length, validBeforeConfig, closed };
       }, { t: type, isConfig: config });
-      if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, `dialog-${type}.png`) });
+      await page.screenshot({ path: path.join(SCREENSHOTS, `dialog-${type}.png`) });
       assert.ok(result.rows > 0, `${type}: the dialog has rows`);
       assert.deepEqual(result.unlabelled, [], `${type}: every row has a label`);
       assert.ok(result.closed, `${type}: Done saves and closes the dialog`);

@@ -5,13 +5,14 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Incident } from '../../core/model/types';
 import { startNodeRed, type RunningNodeRed } from '../helpers/runtime';
+import { screenshotDir } from '../helpers/screenshots';
 import { wazuhAlert } from '../helpers/payloads';
 
 // Debian's chromium, installed by .ci/run. No fallback: without it this suite must fail.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const OUR_TYPES = ['ir-alert-in', 'ir-phase-gate', 'ir-ip-lookup', 'ir-domain-lookup', 'ir-log-fetch', 'ir-slack-notify', 'ir-pagerduty-page', 'ir-jira-ticket', 'ir-disable-account'];
-const SCREENSHOTS = process.env.IR_SCREENSHOT_DIR;
+const SCREENSHOTS = screenshotDir();
 
 async function postAlert(nodeRed: RunningNodeRed, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(`${nodeRed.url}/ir/nist`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -76,7 +77,7 @@ describe('npm start, the editor and persistence (Node-RED CLI + Chromium)', () =
     assert.match(icon, /alert-in\.svg/);
     const iconResponse = await page.request.get(`${nodeRed!.url}/icons/node-red-contrib-incident-response/alert-in.svg`);
     assert.equal(iconResponse.status(), 200);
-    if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, 'editor.png') });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'editor.png') });
 
     // The phase-gate dialog offers the phases of the framework.
     const options = await page.evaluate(async () => {
@@ -87,7 +88,7 @@ describe('npm start, the editor and persistence (Node-RED CLI + Chromium)', () =
       return Array.from(document.querySelectorAll('#node-input-phase option')).map((o) => (o as HTMLOptionElement).value);
     });
     assert.deepEqual(options, ['preparation', 'detection-analysis', 'containment-eradication-recovery', 'post-incident']);
-    if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, 'phase-gate-dialog.png') });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'phase-gate-dialog.png') });
     await page.close();
   });
 
@@ -107,7 +108,7 @@ describe('npm start, the editor and persistence (Node-RED CLI + Chromium)', () =
     assert.match(await hint.textContent() ?? '', /VirusTotal key/);
     await page.fill('#node-config-input-virustotalKey', 'a-key');
     await hint.waitFor({ state: 'hidden' });
-    if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, 'domain-lookup-config-dialog.png') });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'domain-lookup-config-dialog.png') });
     await page.close();
   });
 

@@ -8,12 +8,13 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Incident, TimelineEntry } from '../../core/model/types';
 import { startNodeRed, type RunningNodeRed } from '../helpers/runtime';
+import { screenshotDir } from '../helpers/screenshots';
 import { wazuhAlert } from '../helpers/payloads';
 
 // Debian's chromium, installed by .ci/run, launched as test/system/editor.test.ts does.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SCREENSHOTS = process.env.IR_SCREENSHOT_DIR;
+const SCREENSHOTS = screenshotDir();
 
 // Alert text is attacker-controlled: the sidebar must show this title as text, never run it.
 const HOSTILE_TITLE = 'sshd brute force <img src=x onerror="window.__irXss=1"> <b>bold</b>';
@@ -167,8 +168,6 @@ async function openIncidentsTab(page: Page): Promise<void> {
 }
 
 async function shoot(page: Page, name: string): Promise<void> {
-  if (!SCREENSHOTS) return;
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
   await page.locator('#red-ui-sidebar').screenshot({ path: path.join(SCREENSHOTS, `${name}-sidebar.png`) });
 }
