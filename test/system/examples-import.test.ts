@@ -3,7 +3,7 @@
 // into a tab of its own, deployed with the Deploy button: no error notification, no warning
 // dialog, the runtime holds the example's nodes and logs no error. A real alert posted to the
 // example's endpoint is answered 200 with the incident; a critical one is held (202) and the
-// incident shows up in the editor's debug sidebar, from the example's "approval links" debug node.
+// incident shows up in the editor's debug sidebar (its "incident answered" and "approval links" debug nodes).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -216,15 +216,19 @@ describe('Import > Examples in the editor: each example imports, deploys and ans
       assert.equal(incident.duplicateOf, undefined, 'the alert joined an incident of another test');
       assert.equal(incident.severity, 'medium');
 
+      // The example's "incident answered" debug node shows it in the editor's debug sidebar.
+      await page.locator('#red-ui-tab-debug-link-button').click();
+      await page.locator('.red-ui-debug-content-list').waitFor({ state: 'visible' });
+      const answered = page.locator('.red-ui-debug-content-list .red-ui-debug-msg', { hasText: String(incident.id) });
+      await answered.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+      assert.match(((await answered.first().locator('.red-ui-debug-msg-name').textContent()) ?? ''), /incident answered/);
+
       // A critical one is held before containment: answered 202, and the example's "approval
-      // links" debug node shows the incident in the editor's debug sidebar. (A medium alert
-      // reaches no debug node: the examples' debug nodes show holds, SLA breaches and failures.)
+      // links" debug node shows the incident in the editor's debug sidebar.
       const held = await post(nodeRed!, endpoint, criticalAlert(index));
       assert.equal(held.status, 202, JSON.stringify(held.body));
       const heldId = String((held.body as { incident?: { id?: unknown } }).incident?.id);
       assert.match(heldId, ULID, `no incident in the answer: ${JSON.stringify(held.body)}`);
-      await page.locator('#red-ui-tab-debug-link-button').click();
-      await page.locator('.red-ui-debug-content-list').waitFor({ state: 'visible' });
       const message = page.locator('.red-ui-debug-content-list .red-ui-debug-msg', { hasText: heldId });
       await message.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
       await message.first().scrollIntoViewIfNeeded();
