@@ -42,6 +42,7 @@ export function editorActor(user: string): NodeRef {
 
 /** A trimmed, non-empty text of at most `max` characters, or an `invalid` error naming `what`. */
 export function requireText(value: unknown, what: string, max: number): string {
+  if (value !== undefined && value !== null && typeof value !== 'string') throw new AnalystActionError('invalid', `${what} must be text, not ${Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : `a ${typeof value}`}`);
   if (typeof value !== 'string' || !value.trim()) throw new AnalystActionError('invalid', `${what} is empty`);
   const text = value.trim();
   if (text.length > max) throw new AnalystActionError('invalid', `${what} is longer than ${max} characters`);
@@ -146,10 +147,15 @@ export function closeIncident(incident: Incident, resolution: unknown, reason: u
   markAcknowledged(incident, context.now);
   incident.resolution = resolution;
   // Steps still waiting for a person are withdrawn: their links must not run them later.
-  for (const hold of incident.holds.filter((h) => h.state === 'pending')) recordDecision(hold, 'deny', user, 'withdrawn: the incident was closed', context.now);
+  const withdrawn = incident.holds.filter((h) => h.state === 'pending');
+  for (const hold of withdrawn) recordDecision(hold, 'deny', user, 'withdrawn: the incident was closed', context.now);
   const as = resolution === 'false-positive' ? 'a false positive' : 'resolved';
-  const entry = record(incident, context, 'closed', `${user} closed the incident as ${as}${why ? `: ${why}` : ''}`, { resolution, reason: why || null, from });
-  refreshReport(incident, context);
+  const also = withdrawn.length ? `; withdrew the pending approval${withdrawn.length > 1 ? 's' : ''} before ${withdrawn.map((h) => h.phase).join(', ')}` : '';
+  const entry = record(incident, context, 'closed', `${user} closed the incident as ${as}${why ? `: ${why}` : ''}${also}`,
+    { resolution, reason: why || null, from, ...(withdrawn.length ? { withdrawnHolds: withdrawn.map((h) => h.id) } : {}) });
+  // Closed before the framework's closing phase: the report is built now, not never.
+  if (incident.report) refreshReport(incident, context);
+  else incident.report = buildReport(incident, incident.framework ? getFramework(incident.framework) : undefined, context.now);
   return entry;
 }
 

@@ -143,7 +143,7 @@ export async function ingestAlert(store: IncidentStore, received: NormalizedAler
       if (latest.alerts.some((known) => sameAlert(known, alert))) {
         appendRepeatable(latest, {
           node: options.node, action: 'alert-redelivered', outcome: 'ok', at: now,
-          summary: `The same ${alert.source} alert was delivered again (${latest.alertCount} alerts)`,
+          summary: `The same ${alert.source} alert was delivered again (${latest.alertCount} ${latest.alertCount === 1 ? 'alert' : 'alerts'})`,
           details: { alertId: alert.id, alertTimestamp: alert.timestamp },
         });
         return;
@@ -151,7 +151,7 @@ export async function ingestAlert(store: IncidentStore, received: NormalizedAler
       joinAlert(latest, alert, maxAlerts, maxObservables);
       appendRepeatable(latest, {
         node: options.node, action: 'alert-joined', outcome: 'ok', at: now,
-        summary: `Duplicate alert from ${alert.source} joined (${latest.alertCount} alerts)${cutNote}`,
+        summary: `Duplicate alert from ${alert.source} joined (${latest.alertCount} ${latest.alertCount === 1 ? 'alert' : 'alerts'})${cutNote}`,
         details: { alertId: alert.id, alertTimestamp: alert.timestamp },
       });
     },

@@ -6,7 +6,8 @@ import {
   type FetchFunction,
 } from '@slack/web-api';
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Incident, Severity } from '../model/types';
+import { getFramework, getPhase } from '../frameworks';
+import type { Hold, Incident, Severity } from '../model/types';
 import type { CallRecord, Invoker } from './dry-run';
 import { createInvokerFetch } from './dry-run';
 
@@ -47,6 +48,60 @@ function link(url: string, label: string): string | undefined {
   if (u.protocol !== 'https:' && u.protocol !== 'http:') return undefined;
   return `<${escapeMrkdwn(u.href).replace(/\|/g, '%7C')}|${escapeMrkdwn(label)}>`;
 }
+
+/** A phase as its framework names it (what people read); the id when the framework does not know it. */
+function phaseLabel(incident: Incident, phaseId: string): string {
+  const framework = incident.framework ? getFramework(incident.framework) : undefined;
+  return (framework && getPhase(framework, phaseId)?.label) || phaseId;
+}
+
+const RESOLUTION_WORDS: Record<NonNullable<Incident['resolution']>, { short: string; as: string }> = {
+  resolved: { short: 'resolved', as: 'resolved' },
+  'false-positive': { short: 'false positive', as: 'a false positive' },
+};
+
+/** The resolution of a done incident, unless the status already says it ("resolved — resolved"). */
+function resolutionOf(incident: Incident): (typeof RESOLUTION_WORDS)[keyof typeof RESOLUTION_WORDS] | undefined {
+  if (!incident.resolution || (incident.status !== 'closed' && incident.status !== 'resolved')) return undefined;
+  if (incident.resolution === incident.status) return undefined;
+  return RESOLUTION_WORDS[incident.resolution];
+}
+
+/** Status with how it ended, unescaped: "closed — false positive". */
+function statusText(incident: Incident): string {
+  const r = resolutionOf(incident);
+  return r ? `${incident.status} — ${r.short}` : incident.status;
+}
+
+/** The reason given when the incident was last closed (newest 'closed' entry), if any. */
+function closingReason(incident: Incident): string | undefined {
+  for (let i = incident.timeline.length - 1; i >= 0; i--) {
+    const entry = incident.timeline[i];
+    if (entry.action !== 'closed') continue;
+    const reason = entry.details?.reason;
+    return typeof reason === 'string' && reason.trim() ? reason : undefined;
+  }
+  return undefined;
+}
+
+/** How a decided hold ended, escaped: "denied by bob — false alarm", "expired", "withdrawn (incident closed)". */
+function holdOutcome(hold: Hold): string {
+  // Closing the incident denies its pending holds with this reason: nobody decided them.
+  if (hold.state === 'denied' && hold.reason?.startsWith('withdrawn')) return 'withdrawn (incident closed)';
+  if (hold.state === 'expired') return 'expired';
+  const by = hold.decidedBy ? ` by ${safe(hold.decidedBy, LIMITS.value)}` : '';
+  const why = hold.reason ? ` — ${safe(hold.reason, LIMITS.value)}` : '';
+  return `${escapeMrkdwn(hold.state)}${by}${why}`;
+}
+
+/** Decided holds, oldest first. */
+function decidedHolds(incident: Incident): Hold[] {
+  return incident.holds.filter((h) => h.state !== 'pending' && h.decidedAt)
+    .sort((a, b) => (a.decidedAt! < b.decidedAt! ? -1 : 1));
+}
+
+/** Decided holds the message lists, newest first: a long approval history would crowd it. */
+const SHOWN_DECISIONS = 3;
 
 const SEVERITY_EMOJI: Record<Severity, string> = { low: ':large_blue_circle:', medium: ':large_yellow_circle:', high: ':large_orange_circle:', critical: ':red_circle:' };
 
@@ -97,8 +152,8 @@ export function buildIncidentMessage(incident: Incident, options: MessageOptions
   const sev = incident.severity.toUpperCase();
   const fields: TextObject[] = [
     { type: 'mrkdwn', text: `*Severity*\n${SEVERITY_EMOJI[incident.severity]} ${sev}` },
-    { type: 'mrkdwn', text: `*Status*\n${safe(incident.status, LIMITS.field - 20)}` },
-    { type: 'mrkdwn', text: `*Phase*\n${safe(incident.phase ?? '(none)', LIMITS.field - 20)}` },
+    { type: 'mrkdwn', text: `*Status*\n${safe(statusText(incident), LIMITS.field - 20)}` },
+    { type: 'mrkdwn', text: `*Phase*\n${safe(incident.phase !== undefined ? phaseLabel(incident, incident.phase) : '(none)', LIMITS.field - 20)}` },
     { type: 'mrkdwn', text: `*Alerts*\n${incident.alertCount}` },
   ];
   if (incident.owner) fields.push({ type: 'mrkdwn', text: `*Owner*\n${safe(incident.owner, LIMITS.field - 20)}` });
@@ -117,16 +172,20 @@ export function buildIncidentMessage(incident: Incident, options: MessageOptions
 
   const links = incidentLinks(incident, options.approval).map((l) => link(l.href, l.text)).filter((l): l is string => l !== undefined);
   if (links.length) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: links.join('  ·  ') } });
+  // A decided hold's links are gone from the message: say how it ended instead.
+  const decisions = decidedHolds(incident).slice(-SHOWN_DECISIONS).reverse()
+    .map((h) => `Approval before *${safe(phaseLabel(incident, h.phase), LIMITS.value)}*: ${holdOutcome(h)}`);
+  if (decisions.length) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(decisions.join('\n'), LIMITS.section) } });
   // Approvers decide with links of their own, which name them: the channel only learns who decides.
   const personal = incident.holds.find((h) => h.state === 'pending' && h.approvers?.length);
   if (personal) {
     const who = personal.approvers!.join(', ');
-    const text = `Approval before *${safe(personal.phase, 200)}* is up to ${safe(who, LIMITS.section - 400)}, with the personal approval links they were sent or in the incident sidebar of the Node-RED editor.`;
+    const text = `Approval before *${safe(phaseLabel(incident, personal.phase), 200)}* is up to ${safe(who, LIMITS.section - 400)}, with the personal approval links they were sent or in the incident sidebar of the Node-RED editor.`;
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text } });
   }
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `incident ${escapeMrkdwn(incident.id)} · updated ${escapeMrkdwn(incident.updatedAt)}` }] });
 
-  const text = truncate(`${mention}[${sev}] ${escapeMrkdwn(incident.title)} (${escapeMrkdwn(incident.status)}, ${escapeMrkdwn(incident.phase ?? 'no phase')})`, LIMITS.text);
+  const text = truncate(`${mention}[${sev}] ${escapeMrkdwn(incident.title)} (${escapeMrkdwn(statusText(incident))}, ${escapeMrkdwn(incident.phase !== undefined ? phaseLabel(incident, incident.phase) : 'no phase')})`, LIMITS.text);
   return { text, blocks };
 }
 
@@ -141,8 +200,9 @@ export function incidentLinks(incident: Incident, approval?: ApprovalLinks): Arr
   const pd = incident.refs.pagerduty;
   if (pd && typeof pd.htmlUrl === 'string') out.push({ href: pd.htmlUrl, text: `PagerDuty incident${typeof pd.incidentNumber === 'number' ? ` #${pd.incidentNumber}` : ''}` });
   const hold = incident.holds.find((h) => h.state === 'pending');
-  if (hold && approval?.approve) out.push({ href: approval.approve, text: `Approve (${hold.phase})` });
-  if (hold && approval?.deny) out.push({ href: approval.deny, text: `Deny (${hold.phase})` });
+  const phase = hold && phaseLabel(incident, hold.phase);
+  if (phase && approval?.approve) out.push({ href: approval.approve, text: `Approve (${phase})` });
+  if (phase && approval?.deny) out.push({ href: approval.deny, text: `Deny (${phase})` });
   return out;
 }
 
@@ -154,6 +214,8 @@ export interface SlackRef {
   status: string;
   phase?: string;
   alertCount: number;
+  /** Absent in refs written before owners were tracked: read as "no owner". */
+  owner?: string;
   /** Holds waiting for a person when the message was last updated. */
   pendingApprovals?: number;
   /** Posted in dry-run: the ts is made up, so live mode posts anew. */
@@ -164,22 +226,24 @@ export interface SlackRef {
 /** What changed since the message was last updated, one short line each (escaped). */
 export function describeChanges(previous: SlackRef, incident: Incident): string[] {
   const out: string[] = [];
+  const phase = (id: string | undefined): string => (id === undefined ? '(none)' : safe(phaseLabel(incident, id), LIMITS.value));
   if (previous.severity !== incident.severity) out.push(`Severity ${previous.severity} → *${incident.severity}*`);
-  if (previous.status !== incident.status) out.push(`Status ${escapeMrkdwn(previous.status)} → *${escapeMrkdwn(incident.status)}*`);
-  if ((previous.phase ?? '') !== (incident.phase ?? '')) out.push(`Phase ${escapeMrkdwn(previous.phase ?? '(none)')} → *${escapeMrkdwn(incident.phase ?? '(none)')}*`);
+  if (previous.status !== incident.status) {
+    // Say how it ended: the status alone does not tell a real incident from a false positive.
+    const r = resolutionOf(incident);
+    const reason = incident.status === 'closed' ? closingReason(incident) : undefined;
+    const how = `${r ? ` as ${r.as}` : ''}${reason ? `: ${safe(reason, LIMITS.value)}` : ''}`;
+    out.push(`Status ${safe(previous.status, LIMITS.value)} → *${safe(incident.status, LIMITS.value)}*${how}`);
+  }
+  if ((previous.owner ?? '') !== (incident.owner ?? '')) out.push(incident.owner ? `Owner → *${safe(incident.owner, LIMITS.value)}*` : 'Owner removed');
+  if ((previous.phase ?? '') !== (incident.phase ?? '')) out.push(`Phase ${phase(previous.phase)} → *${phase(incident.phase)}*`);
   if (incident.alertCount > previous.alertCount) out.push(`${incident.alertCount - previous.alertCount} more alert(s), ${incident.alertCount} in all`);
   const pending = incident.holds.filter((h) => h.state === 'pending');
-  if (pending.length > (previous.pendingApprovals ?? 0)) out.push(`Waiting for approval before *${escapeMrkdwn(pending[pending.length - 1].phase)}*`);
+  if (pending.length > (previous.pendingApprovals ?? 0)) out.push(`Waiting for approval before *${phase(pending[pending.length - 1].phase)}*`);
   // Decided since: the message's approval link is dead now, say how it ended.
   const decidedSince = (previous.pendingApprovals ?? 0) - pending.length;
   if (decidedSince > 0) {
-    const decided = incident.holds.filter((h) => h.state !== 'pending' && h.decidedAt)
-      .sort((a, b) => (a.decidedAt! < b.decidedAt! ? -1 : 1)).slice(-decidedSince);
-    for (const hold of decided) {
-      const by = hold.decidedBy ? ` by ${safe(hold.decidedBy, LIMITS.value)}` : '';
-      const why = hold.reason ? `: ${safe(hold.reason, LIMITS.value)}` : '';
-      out.push(`Approval before *${escapeMrkdwn(hold.phase)}* ${escapeMrkdwn(hold.state)}${hold.state === 'expired' ? '' : by}${why}`);
-    }
+    for (const hold of decidedHolds(incident).slice(-decidedSince)) out.push(`Approval before *${phase(hold.phase)}* ${holdOutcome(hold)}`);
   }
   return out;
 }
@@ -373,6 +437,7 @@ export async function notifyIncident(api: SlackApi, incident: Incident, channel:
   const snapshot = (posted: Posted): SlackRef => ({
     channel: posted.channel, ts: posted.ts, severity: incident.severity, status: incident.status, alertCount: incident.alertCount,
     pendingApprovals: incident.holds.filter((h) => h.state === 'pending').length,
+    ...(incident.owner !== undefined ? { owner: incident.owner } : {}),
     ...(incident.phase !== undefined ? { phase: incident.phase } : {}), ...(options.dryRun ? { dryRun: true } : {}),
   });
   const usable = previous && typeof previous.ts === 'string' && (options.dryRun || !previous.dryRun);

@@ -120,10 +120,10 @@ describe('NIST SP 800-61 example flow, live against the Slack, PagerDuty and Jir
     const stored = JSON.stringify(done);
     assert.ok(!stored.includes(token), 'the approval token is not in the incident');
     assert.match(stored, /ir-approval\/[0-9A-Z]+\/[0-9A-Z]+\/approve\/\[redacted\]/);
-    assert.match(trail.replies[1]!.text, /containment-eradication-recovery/);
+    assert.match(trail.replies[1]!.text, /Containment, Eradication and Recovery/);
     assert.match(trail.replies[2]!.text, /resolved/);
-    assert.match(trail.replies[2]!.text, /post-incident/);
-    assert.match(JSON.stringify(slack.topLevel('C0SEC')[0]!.blocks), /post-incident/, 'the message shows the last phase');
+    assert.match(trail.replies[2]!.text, /Post-Incident Activity/);
+    assert.match(JSON.stringify(slack.topLevel('C0SEC')[0]!.blocks), /Post-Incident Activity/, 'the message shows the last phase');
     assert.deepEqual(done.refs.slack && { channel: done.refs.slack.channel, ts: done.refs.slack.ts }, { channel, ts });
 
     const key = dedupKeyFor(id);
@@ -148,7 +148,7 @@ describe('NIST SP 800-61 example flow, live against the Slack, PagerDuty and Jir
     assert.deepEqual(trail.strayPosts, []);
     assert.equal(trail.updates.length, 2);
     assert.equal(trail.replies.length, 2);
-    assert.match(JSON.stringify(slack.topLevel(channel)[0]!.blocks), /post-incident/);
+    assert.match(JSON.stringify(slack.topLevel(channel)[0]!.blocks), /Post-Incident Activity/);
 
     const severities = (JSON.parse(fs.readFileSync(EXAMPLE, 'utf8')) as FlowNode[]).filter((n) => n.type === 'ir-pagerduty-page').map((n) => String(n.severities));
     assert.ok(severities.every((s) => !s.split(',').includes('medium')), `the example pages ${severities.join(' / ')}`);

@@ -306,7 +306,7 @@ describe('incident sidebar admin routes', () => {
     await expectError(act(id, 'severity', { severity: 'urgent', reason: 'x' }), 400, 'invalid', /unknown severity "urgent"/);
     await expectError(act(id, 'severity', { severity: 'low' }), 400, 'invalid', /the reason is empty/);
     await expectError(act(id, 'note', { text: '   ' }), 400, 'invalid', /the note is empty/);
-    await expectError(act(id, 'assign', { owner: 42 }), 400, 'invalid', /the owner is empty/);
+    await expectError(act(id, 'assign', { owner: 42 }), 400, 'invalid', /the owner must be text, not a number/);
     await expectError(act(id, 'close', { resolution: 'fixed' }), 400, 'invalid', /unknown resolution "fixed"/);
     await expectError(act(id, 'approve', { reason: 'x' }), 400, 'invalid', /holdId is missing/);
     await expectError(act(id, 'approve', { holdId: held.approval.holdId }), 400, 'invalid', /the reason is empty/);

@@ -75,11 +75,14 @@ describe('analyst actions (incident sidebar)', () => {
     assert.doesNotMatch(JSON.stringify(entry), /abcdefghijkl/);
     assert.equal(entry.summary, `Note by alice: Proxy log shows Authorization: Bearer ${REDACTED} from the host`);
     assert.deepEqual(entry.details, { note: `Proxy log shows Authorization: Bearer ${REDACTED} from the host` });
-    for (const empty of ['', '   ', undefined, 42]) {
+    for (const empty of ['', '   ', undefined]) {
       const error = failure(() => addNote(inc, empty, alice));
       assert.equal(error.code, 'invalid');
       assert.equal(error.message, 'the note is empty');
     }
+    assert.equal(failure(() => addNote(inc, 42, alice)).message, 'the note must be text, not a number');
+    assert.equal(failure(() => addNote(inc, { a: 1 }, alice)).message, 'the note must be text, not an object');
+    assert.equal(failure(() => addNote(inc, ['x'], alice)).message, 'the note must be text, not a list');
     assert.match(failure(() => addNote(inc, 'x'.repeat(MAX_NOTE_LENGTH + 1), alice)).message, /longer than 10000 characters/);
     assert.equal(inc.timeline.length, 1);
   });
@@ -153,10 +156,12 @@ describe('analyst actions (incident sidebar)', () => {
     assert.match(inc.report.markdown, /\| Status \| open \|/);
     assert.match(inc.report.markdown, /bob reopened the incident: the attacker came back/);
     validateIncident(inc);
-    // No report yet: none is made up.
-    const plain = incident();
+    // Closed before the framework's closing phase: the report is built at the close.
+    const plain = incident({ framework: 'nist-800-61r2' });
     closeIncident(plain, 'resolved', '', alice);
-    assert.equal(plain.report, undefined);
+    assert.match(plain.report!.markdown, /^# Post-incident report/);
+    assert.match(plain.report!.markdown, /alice closed the incident as resolved/);
+    validateIncident(plain);
   });
 
   it('needs a user name and changes nothing when refused', () => {

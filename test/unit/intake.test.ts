@@ -48,7 +48,7 @@ describe('alert intake: grouping and resolutions', () => {
     const folded = stored.timeline[1]!;
     assert.equal(folded.details?.count, 200);
     assert.equal(folded.details?.firstAt, folded.at);
-    assert.match(folded.summary, /delivered again \(1 alerts\) \(200 times since /);
+    assert.match(folded.summary, /delivered again \(1 alert\) \(200 times since /);
     // A step in between does not split the count (a storm's cycle interleaves steps)...
     await ingestAlert(store, alert({ id: 'other', title: 'same key, another alert' }), { node });
     await ingestAlert(store, alert({ id: 'storm' }), { node });

@@ -5,6 +5,8 @@ import {
   approvalLinksOf, buildIncidentMessage, describeChanges, escapeMrkdwn, LIMITS, notifyIncident, SlackApi, SlackNotifyError, truncate, type SlackRef,
 } from '../../../core/integrations/slack';
 import { createHold } from '../../../core/approval/holds';
+import { assignOwner, closeIncident } from '../../../core/actions/analyst';
+import type { Hold, Incident } from '../../../core/model/types';
 import { faults } from '../../emulators/server';
 import { SLACK_TOKEN, startSlack, type SlackEmulator } from '../../emulators/slack';
 import { incident, observable } from '../../helpers/fixtures';
@@ -28,12 +30,109 @@ describe('integrations: Slack', () => {
         id: 'h1', gate: { type: 'ir-phase-gate', id: 'g' }, phase: 'containment-eradication-recovery', state: 'denied', tokens: [],
         createdAt: '2026-03-01T10:00:00.000Z', expiresAt: '2026-03-01T14:00:00.000Z', decidedAt: '2026-03-01T10:05:00.000Z', decidedBy: '<!channel> bob', reason: 'false positive',
       }];
-      assert.deepEqual(describeChanges(previous, inc), ['Approval before *containment-eradication-recovery* denied by &lt;!channel&gt; bob: false positive']);
+      assert.deepEqual(describeChanges(previous, inc), ['Approval before *containment-eradication-recovery* denied by &lt;!channel&gt; bob — false positive']);
       inc.holds[0]!.state = 'expired';
       delete inc.holds[0]!.decidedBy;
       delete inc.holds[0]!.reason;
       assert.deepEqual(describeChanges(previous, inc), ['Approval before *containment-eradication-recovery* expired']);
       assert.deepEqual(describeChanges({ ...previous, pendingApprovals: 0 }, inc), [], 'told once');
+    });
+
+    const refOf = (inc: Incident, over: Partial<SlackRef> = {}): SlackRef => ({
+      channel: 'C1', ts: '1.2', severity: inc.severity, status: inc.status, alertCount: inc.alertCount, pendingApprovals: 0,
+      ...(inc.phase !== undefined ? { phase: inc.phase } : {}), ...over,
+    });
+    const field = (inc: Incident, name: string): string | undefined => {
+      for (const b of buildIncidentMessage(inc).blocks) {
+        const f = b.type === 'section' ? b.fields?.find((t) => t.text.startsWith(`*${name}*\n`)) : undefined;
+        if (f) return f.text.slice(name.length + 3);
+      }
+      return undefined;
+    };
+    const hold = (over: Partial<Hold>): Hold => ({
+      id: 'h', gate: { type: 'ir-phase-gate', id: 'g' }, phase: 'containment-eradication-recovery', state: 'denied', tokens: [],
+      createdAt: '2026-03-01T10:00:00.000Z', expiresAt: '2026-03-01T14:00:00.000Z', decidedAt: '2026-03-01T10:05:00.000Z', ...over,
+    });
+
+    it('says how a closed incident ended: resolution in the Status field, resolution and reason (escaped, cut) in the thread', () => {
+      const inc = incident({ status: 'acknowledged' });
+      const previous = refOf(inc);
+      closeIncident(inc, 'false-positive', '<!channel> probe misconfigured', { user: 'alice', now: new Date('2026-03-01T11:00:00.000Z') });
+      assert.equal(field(inc, 'Status'), 'closed — false positive');
+      assert.deepEqual(describeChanges(previous, inc), ['Status acknowledged → *closed* as a false positive: &lt;!channel&gt; probe misconfigured']);
+      assert.ok(!JSON.stringify(buildIncidentMessage(inc)).includes('<!channel>'));
+      assert.match(buildIncidentMessage(inc).text, /\(closed — false positive, /);
+
+      // The newest close counts; no reason given: no colon.
+      inc.timeline.push({ ...inc.timeline.at(-1)!, details: { resolution: 'resolved', reason: null } });
+      inc.resolution = 'resolved';
+      assert.equal(field(inc, 'Status'), 'closed — resolved');
+      assert.deepEqual(describeChanges(previous, inc), ['Status acknowledged → *closed* as resolved']);
+
+      // A long reason is cut, never inside an escape.
+      inc.timeline.push({ ...inc.timeline.at(-1)!, details: { reason: '<'.repeat(500) } });
+      const [line] = describeChanges(previous, inc);
+      assert.ok(line!.length < 300, line);
+      assert.match(line!, /(&lt;)+… \(truncated\)$/);
+
+      // Playbook-resolved: the status already says it.
+      const done = incident({ status: 'resolved', resolution: 'resolved' });
+      assert.equal(field(done, 'Status'), 'resolved');
+    });
+
+    it('lists the newest decided holds in the message: who decided, why, expired or withdrawn (escaped)', () => {
+      const inc = incident({ framework: 'nist-800-61r2', phase: 'detection-analysis' });
+      inc.holds = [
+        hold({ id: 'a', phase: 'detection-analysis', state: 'approved', decidedBy: 'alice', decidedAt: '2026-03-01T10:01:00.000Z' }),
+        hold({ id: 'b', state: 'denied', decidedBy: 'bob', reason: '<!channel> false alarm', decidedAt: '2026-03-01T10:02:00.000Z' }),
+        hold({ id: 'c', state: 'expired', decidedAt: '2026-03-01T10:03:00.000Z' }),
+        hold({ id: 'd', phase: 'made-up', state: 'approved', decidedBy: 'carol', decidedAt: '2026-03-01T10:00:00.000Z' }),
+        hold({ id: 'e', state: 'pending', decidedAt: undefined }),
+      ];
+      const section = buildIncidentMessage(inc).blocks.find((b) => b.type === 'section' && b.text?.text.startsWith('Approval before'));
+      assert.equal(section?.type === 'section' && section.text?.text, [
+        'Approval before *Containment, Eradication and Recovery*: expired',
+        'Approval before *Containment, Eradication and Recovery*: denied by bob — &lt;!channel&gt; false alarm',
+        'Approval before *Detection and Analysis*: approved by alice',
+      ].join('\n'), 'newest 3, the oldest (carol) left out');
+
+      // Closing withdraws the pending hold: nobody denied it.
+      const open = incident({ phase: 'detection-analysis' });
+      open.holds = [hold({ state: 'pending', decidedAt: undefined })];
+      const previous = refOf(open, { pendingApprovals: 1 });
+      closeIncident(open, 'resolved', '', { user: 'alice', now: new Date('2026-03-01T11:00:00.000Z') });
+      assert.match(JSON.stringify(buildIncidentMessage(open)), /Approval before \*containment-eradication-recovery\*: withdrawn \(incident closed\)/);
+      assert.deepEqual(describeChanges(previous, open), ['Status open → *closed* as resolved', 'Approval before *containment-eradication-recovery* withdrawn (incident closed)']);
+    });
+
+    it('tells the thread about a new owner, and keeps the owner in the ref', async () => {
+      const inc = incident();
+      const old = refOf(inc); // a ref from before owners were kept
+      assert.deepEqual(describeChanges(old, inc), [], 'no owner, no owner in the ref: no change');
+      assignOwner(inc, '<!channel> alice', { user: 'bob' });
+      const changes = describeChanges(old, inc);
+      assert.ok(changes.includes('Owner → *&lt;!channel&gt; alice*'), changes.join('|'));
+      assert.deepEqual(describeChanges({ ...refOf(inc), owner: '<!channel> alice' }, inc), []);
+
+      const res = await notifyIncident(new SlackApi(createInvoker({ mode: 'dry-run' })), inc, 'C0SEC', { dryRun: true });
+      assert.equal(res.ref.owner, '<!channel> alice');
+      const none = await notifyIncident(new SlackApi(createInvoker({ mode: 'dry-run' })), incident(), 'C0SEC', { dryRun: true });
+      assert.ok(!('owner' in none.ref));
+    });
+
+    it('names phases by their framework label, the id when the framework does not know it', () => {
+      const inc = incident({ framework: 'nist-800-61r2', phase: 'containment-eradication-recovery' });
+      const previous = refOf(inc, { phase: 'detection-analysis' });
+      inc.holds = [hold({ phase: 'post-incident', state: 'pending', decidedAt: undefined })];
+      assert.deepEqual(describeChanges(previous, inc), [
+        'Phase Detection and Analysis → *Containment, Eradication and Recovery*',
+        'Waiting for approval before *Post-Incident Activity*',
+      ]);
+      assert.equal(field(inc, 'Phase'), 'Containment, Eradication and Recovery');
+      assert.match(buildIncidentMessage(inc).text, /Containment, Eradication and Recovery\)$/);
+      assert.match(JSON.stringify(buildIncidentMessage(inc, { approval: { approve: 'https://nr.example.org/a' } })), /\|Approve \(Post-Incident Activity\)>/);
+      assert.equal(field({ ...inc, phase: 'custom<step>' }, 'Phase'), 'custom&lt;step&gt;');
+      assert.equal(field({ ...inc, framework: 'unknown-fw' }, 'Phase'), 'containment-eradication-recovery');
     });
 
     it('keeps block limits, truncating with a marker', () => {
