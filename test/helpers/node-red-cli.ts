@@ -31,8 +31,10 @@ export async function startNodeRedCli(userDir: string, env: Record<string, strin
   child.stderr?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`Node-RED did not start within 60 s:\n${output}`)), 60_000);
+    // "Started flows" comes before the HTTP server listens: wait for both, or the first
+    // request may be refused.
     child.stdout?.on('data', () => {
-      if (/Started flows/.test(output)) { clearTimeout(timer); resolve(); }
+      if (/Started flows/.test(output) && /Server now running at/.test(output)) { clearTimeout(timer); resolve(); }
     });
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`Node-RED exited with ${code}:\n${output}`)); });
   });

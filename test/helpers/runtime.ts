@@ -37,7 +37,8 @@ export async function startNodeRed(userDir: string, args: string[] = [], env: Re
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`Node-RED did not start within 60 s:\n${output}`)), 60_000);
     const check = () => {
-      if (/Started flows/.test(output)) { clearTimeout(timer); resolve(); }
+      // "Started flows" comes before the HTTP server listens: wait for both.
+      if (/Started flows/.test(output) && /Server now running at/.test(output)) { clearTimeout(timer); resolve(); }
     };
     child.stdout?.on('data', check);
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`Node-RED exited with ${code}:\n${output}`)); });
