@@ -9,6 +9,8 @@ import type { Incident } from '../core/model/types';
 import { SLACK_TOKEN, startSlack, type SlackEmulator } from '../test/emulators/slack';
 import { incident } from '../test/helpers/fixtures';
 import { ALL_NODES, helper, type FlowNode, type HelperNode } from '../test/helpers/node-red';
+import { activeStores } from '../nodes/common/store';
+import type { IncidentStore } from '../core/store/types';
 
 const SECONDS = Number(process.argv[2] ?? '20');
 const BATCH = 200;
@@ -17,6 +19,11 @@ const WARMUP = 300;
 
 function incidents(n: number): Incident[] {
   return Array.from({ length: n }, (_, i) => incident({ title: `Brute force against sshd on host-${i}`, phase: 'detection-analysis' }));
+}
+
+/** As in a playbook, alert-in has stored each incident before slack-notify sees it (untimed). */
+async function stored(store: IncidentStore, batch: Incident[]): Promise<Incident[]> {
+  return Promise.all(batch.map((inc) => store.save(inc)));
 }
 
 /** All of a batch into the node at once (a storm); resolves when every one came out. */
@@ -78,13 +85,15 @@ async function main(): Promise<void> {
   // still holds the spied send after the restore: give it the real one back.
   (helper.getNode('notify') as unknown as { send: unknown }).send = testHelper._NodePrototype.send;
   const notify = helper.getNode('notify');
+  const [store] = activeStores();
+  if (!store) throw new Error('slack-notify opened no incident store');
   const out = helper.getNode('out');
   const client = new WebClient(SLACK_TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logLevel: LogLevel.ERROR });
 
   try {
     // Warm up both paths (JIT, connections).
     await throughWebClient(client, incidents(WARMUP));
-    await throughNode(notify, out, incidents(WARMUP));
+    await throughNode(notify, out, await stored(store, incidents(WARMUP)));
     slack.reset();
 
     const nodeRates: number[] = [];
@@ -94,7 +103,7 @@ async function main(): Promise<void> {
     while (Date.now() < end || rounds < 4) {
       // Fresh incidents each round (each a new top-level post); built outside the timing.
       const forBare = incidents(BATCH);
-      const forNode = incidents(BATCH);
+      const forNode = await stored(store, incidents(BATCH));
       const bareMs = await timed(() => throughWebClient(client, forBare));
       const nodeMs = await timed(() => throughNode(notify, out, forNode));
       bareRates.push(BATCH / (bareMs / 1000));
