@@ -75,9 +75,14 @@ export function buildReport(incident: Incident, framework: FrameworkDefinition |
     type: o.type, value: o.value, roles: o.roles, tags: o.tags, verdict: o.verdict ?? 'unknown', reasons: o.reasons ?? [],
   }));
   const sources = [...new Set(incident.alerts.map((a) => a.source))];
+  // How it ended, when it has: the resolution and the reason of the newest close.
+  const done = incident.status === 'resolved' || incident.status === 'closed';
+  const closing = [...incident.timeline].reverse().find((e) => e.action === 'closed');
+  const closeReason = incident.status === 'closed' && typeof closing?.details?.reason === 'string' && closing.details.reason ? closing.details.reason : undefined;
   const json = {
     summary: {
       id: incident.id, title: incident.title, severity: incident.severity, status: incident.status,
+      resolution: incident.resolution ?? null, closeReason: closeReason ?? null, owner: incident.owner ?? null,
       framework: framework ? { id: framework.id, label: framework.label, revision: framework.revision } : incident.framework ?? null,
       createdAt: incident.createdAt, firstSeenAt: incident.firstSeenAt, lastSeenAt: incident.lastSeenAt,
       alertCount: incident.alertCount, sources,
@@ -103,7 +108,8 @@ export function buildReport(incident: Incident, framework: FrameworkDefinition |
   lines.push(`| | |`, `|---|---|`);
   lines.push(`| Incident | ${incident.id} |`);
   lines.push(`| Severity | ${incident.severity} |`);
-  lines.push(`| Status | ${incident.status} |`);
+  lines.push(`| Status | ${incident.status}${incident.resolution ? ` (${incident.resolution === 'false-positive' ? 'a false positive' : 'resolved'})` : ''}${closeReason ? `: ${cell(closeReason)}` : ''} |`);
+  if (incident.owner) lines.push(`| Owner | ${cell(incident.owner)} |`);
   lines.push(`| Framework | ${framework ? `${framework.label} (${framework.reference})` : incident.framework ?? '—'} |`);
   lines.push(`| Alerts | ${incident.alertCount} from ${sources.join(', ') || '—'}, first ${incident.firstSeenAt}, last ${incident.lastSeenAt} |`);
   lines.push(`| Opened | ${incident.createdAt} |`, '');
@@ -112,13 +118,15 @@ export function buildReport(incident: Incident, framework: FrameworkDefinition |
   const count = (outcome: string) => actions.filter((e) => e.outcome === outcome).length;
   lines.push(`A ${incident.severity} incident reported by ${sources.join(', ') || 'an unknown source'}` +
     `${framework ? `, handled under ${framework.label}` : ''}; now ${incident.status}` +
-    `${metrics.timeToResolveMs !== undefined ? `, resolved ${duration(metrics.timeToResolveMs)} after it was opened` : ''}. ` +
+    `${incident.resolution === 'false-positive' ? ' as a false positive' : ''}` +
+    // A reopened incident keeps its first resolution time: say it was the first, not the state.
+    `${metrics.timeToResolveMs !== undefined ? `, ${done ? '' : 'reopened since, first '}resolved ${duration(metrics.timeToResolveMs)} after it was opened` : ''}. ` +
     `${observables.length} observable(s): ${malicious} malicious, ${suspicious} suspicious. ` +
     `${actions.length} playbook step(s): ${count('ok')} ran, ${count('dry-run')} in dry-run (nothing changed), ${count('skipped')} skipped, ${count('error')} failed.`, '');
   lines.push('## Response times', '');
   lines.push(`- Time to acknowledge (by a person): ${metrics.timeToAcknowledgeMs === undefined ? 'not acknowledged by a person' : duration(metrics.timeToAcknowledgeMs)}`);
   lines.push(`- Time to contain: ${metrics.timeToContainMs === undefined ? 'not contained (no containment step marked it contained)' : duration(metrics.timeToContainMs)}`);
-  lines.push(`- Time to resolve: ${duration(metrics.timeToResolveMs)}`, '');
+  lines.push(`- Time to resolve: ${duration(metrics.timeToResolveMs)}${metrics.timeToResolveMs !== undefined && !done ? ' (the first resolution; reopened since)' : ''}`, '');
   lines.push('## Phases', '', '| Phase | Entered | Left | Time in phase |', '|---|---|---|---|');
   for (const p of phases) lines.push(`| ${cell(p.label)} | ${p.enteredAt} | ${p.leftAt ?? 'current'} | ${duration(p.durationMs)}${p.leftAt ? '' : ' so far'} |`);
   lines.push('', '## Playbook steps', '');

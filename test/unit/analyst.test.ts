@@ -142,19 +142,28 @@ describe('analyst actions (incident sidebar)', () => {
 
   it('rebuilds the post-incident report when an incident that has one is closed or reopened', () => {
     const inc = incident({ status: 'resolved', framework: 'nist-800-61r2' });
+    inc.metrics.timeToResolveMs = 600_000; // the playbook resolved it after 10 minutes
     // The snapshot the final gate attached while the playbook had it resolved.
     inc.report = buildReport(inc, getFramework('nist-800-61r2'), new Date('2026-03-01T10:20:00.000Z'));
     assert.match(inc.report.markdown, /\| Status \| resolved \|/);
     closeIncident(inc, 'false-positive', 'pen test by the red team', alice);
     assert.equal(inc.report.generatedAt, now.toISOString());
-    assert.match(inc.report.markdown, /\| Status \| closed \|/);
+    // How it ended: the resolution and the reason, in the table and the summary.
+    assert.match(inc.report.markdown, /\| Status \| closed \(a false positive\): pen test by the red team \|/);
+    assert.match(inc.report.markdown, /now closed as a false positive/);
     assert.match(inc.report.markdown, /alice closed the incident as a false positive: pen test by the red team/);
-    assert.equal((inc.report.json.summary as { status: string }).status, 'closed');
+    assert.deepEqual(
+      (({ status, resolution, closeReason }) => ({ status, resolution, closeReason }))(inc.report.json.summary as { status: string; resolution: string; closeReason: string }),
+      { status: 'closed', resolution: 'false-positive', closeReason: 'pen test by the red team' },
+    );
     const later = new Date('2026-03-01T11:00:00.000Z');
     reopenIncident(inc, 'the attacker came back', { user: 'bob', now: later });
     assert.equal(inc.report.generatedAt, later.toISOString());
     assert.match(inc.report.markdown, /\| Status \| open \|/);
     assert.match(inc.report.markdown, /bob reopened the incident: the attacker came back/);
+    // Reopened: the first resolution time stays, and is said to be the first.
+    assert.match(inc.report.markdown, /now open, reopened since, first resolved 10 min 0 s after it was opened/);
+    assert.match(inc.report.markdown, /Time to resolve: 10 min 0 s \(the first resolution; reopened since\)/);
     validateIncident(inc);
     // Closed before the framework's closing phase: the report is built at the close.
     const plain = incident({ framework: 'nist-800-61r2' });
