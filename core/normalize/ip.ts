@@ -1,6 +1,5 @@
 // IP parsing without regex backtracking: canonical text (IPv6 compressed per RFC 5952, lower-case;
 // IPv4-mapped IPv6 turned into IPv4) and the address-range tags the observables carry.
-import type { AddressTag } from '../model/types';
 
 export interface ParsedIp {
   version: 4 | 6;
@@ -138,29 +137,4 @@ export function isIgnorableIp(ip: ParsedIp): boolean {
   if (ip.version === 4) return b[0] === 127 || (b[0] === 0 && b[1] === 0 && b[2] === 0 && b[3] === 0);
   for (let i = 0; i < 15; i++) if (b[i] !== 0) return false;
   return b[15] === 0 || b[15] === 1;
-}
-
-/** Tags for non-public ranges (RFC 1918, 5737, 3927, 6598, 4193, 3849, multicast, reserved). */
-export function ipTags(ip: ParsedIp): AddressTag[] {
-  const b = ip.bytes;
-  if (ip.version === 4) {
-    const [a, c] = b;
-    if (a === 10 || (a === 172 && c >= 16 && c <= 31) || (a === 192 && c === 168)) return ['private'];
-    if ((a === 192 && c === 0 && b[2] === 2) || (a === 198 && c === 51 && b[2] === 100) || (a === 203 && c === 0 && b[2] === 113)) {
-      return ['documentation'];
-    }
-    if (a === 169 && c === 254) return ['link-local'];
-    if (a === 100 && c >= 64 && c <= 127) return ['cgnat'];
-    if (a >= 224 && a <= 239) return ['multicast'];
-    if (a >= 240 || a === 0 || (a === 192 && c === 0 && b[2] === 0) || (a === 198 && (c === 18 || c === 19))) return ['reserved'];
-    return [];
-  }
-  const g0 = b[0] * 256 + b[1];
-  if ((b[0] & 0xfe) === 0xfc) return ['private'];
-  if (g0 === 0x2001 && b[2] === 0x0d && b[3] === 0xb8) return ['documentation'];
-  if (g0 === 0x3fff && b[2] < 0x10) return ['documentation']; // 3fff::/20 (RFC 9637)
-  if ((g0 & 0xffc0) === 0xfe80) return ['link-local'];
-  if (b[0] === 0xff) return ['multicast'];
-  if ((g0 & 0xe000) !== 0x2000) return ['reserved']; // outside 2000::/3, the global unicast space
-  return [];
 }

@@ -1,7 +1,8 @@
 // IOC extraction from free text, IP canonicalization and the observable collector.
 import * as assert from 'node:assert/strict';
 import { extractIocs, ObservableCollector, refang } from '../../../core/normalize';
-import { ipTags, parseIp } from '../../../core/normalize/ip';
+import { parseIp } from '../../../core/normalize/ip';
+import { addressTags } from '../../../core/ip/classify';
 import { urlHostIp } from '../../../core/normalize/ioc';
 
 const values = (text: string): string[] => extractIocs(text).map((i) => `${i.type} ${i.value}`);
@@ -67,11 +68,11 @@ describe('normalize: IP canonical form and tags', () => {
     }
   });
 
-  it('tags non-public ranges', () => {
+  it('tags non-public ranges (with ip-lookup\'s own classes)', () => {
     const tag = (s: string): string[] => {
       const ip = parseIp(s);
       assert.ok(ip, s);
-      return ipTags(ip);
+      return addressTags(ip);
     };
     assert.deepEqual(tag('10.1.2.3'), ['private']);
     assert.deepEqual(tag('172.31.255.1'), ['private']);
