@@ -3,7 +3,7 @@
 // run inside store.update, possibly again after a revision conflict, so they depend only on
 // their arguments) and records who did what in the timeline.
 
-import { recordDecision } from '../approval/holds';
+import { recordDecision, WITHDRAWN_ON_CLOSE } from '../approval/holds';
 import { getFramework } from '../frameworks';
 import { isDone, markAcknowledged, setStatus } from '../model/incident';
 import { appendTimeline } from '../model/timeline';
@@ -73,10 +73,12 @@ function refreshReport(incident: Incident, context: ActionContext): void {
 }
 
 /** Builds an attached report again (after a close, a reopening or a restore); none attached, none built. */
-export function rebuildReport(incident: Incident, now?: Date): boolean {
-  if (!incident.report) return false;
+export function rebuildReport(incident: Incident, now?: Date): void {
+  if (incident.report) buildReportOf(incident, now);
+}
+
+function buildReportOf(incident: Incident, now?: Date): void {
   incident.report = buildReport(incident, incident.framework ? getFramework(incident.framework) : undefined, now);
-  return true;
 }
 
 function notClosed(incident: Incident, what: string): void {
@@ -148,14 +150,13 @@ export function closeIncident(incident: Incident, resolution: unknown, reason: u
   incident.resolution = resolution;
   // Steps still waiting for a person are withdrawn: their links must not run them later.
   const withdrawn = incident.holds.filter((h) => h.state === 'pending');
-  for (const hold of withdrawn) recordDecision(hold, 'deny', user, 'withdrawn: the incident was closed', context.now);
+  for (const hold of withdrawn) recordDecision(hold, 'deny', user, WITHDRAWN_ON_CLOSE, context.now);
   const as = resolution === 'false-positive' ? 'a false positive' : 'resolved';
   const also = withdrawn.length ? `; withdrew the pending approval${withdrawn.length > 1 ? 's' : ''} before ${withdrawn.map((h) => h.phase).join(', ')}` : '';
   const entry = record(incident, context, 'closed', `${user} closed the incident as ${as}${why ? `: ${why}` : ''}${also}`,
     { resolution, reason: why || null, from, ...(withdrawn.length ? { withdrawnHolds: withdrawn.map((h) => h.id) } : {}) });
-  // Closed before the framework's closing phase: the report is built now, not never.
-  if (incident.report) refreshReport(incident, context);
-  else incident.report = buildReport(incident, incident.framework ? getFramework(incident.framework) : undefined, context.now);
+  // Built again, or, closed before the framework's closing phase, built now rather than never.
+  buildReportOf(incident, context.now);
   return entry;
 }
 

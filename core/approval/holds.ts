@@ -120,6 +120,9 @@ export function checkLink(incident: Incident, holdId: string, decision: Decision
   return { ok: true, hold, ...(approver ? { approver } : {}) };
 }
 
+/** The reason a hold gets when closing the incident withdraws it (it reads as a withdrawal, not a denial). */
+export const WITHDRAWN_ON_CLOSE = 'withdrawn: the incident was closed';
+
 /** Records the decision on the (checked) hold. */
 export function recordDecision(hold: Hold, decision: Decision | 'expire', by: string, reason: string, now: Date = new Date()): void {
   hold.state = decision === 'approve' ? 'approved' : decision === 'deny' ? 'denied' : 'expired';

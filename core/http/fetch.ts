@@ -26,6 +26,9 @@ export interface FetchPolicyOptions {
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 // Bodies kept as text (so dry-run records show JSON and form fields, not a byte count).
 const TEXTUAL = /json|x-www-form-urlencoded|^text\//i;
+// Answers whose text is UTF-8 (JSON, or a declared utf-8 charset): handed on as text, which
+// reads back as the same bytes. Any other charset keeps its bytes.
+const UTF8_TEXT = /json|charset=["']?utf-?8/i;
 
 export interface FetchCall {
   request: HttpRequest;
@@ -82,10 +85,10 @@ export function toFetchResponse(res: HttpResponse, call: FetchCall): Response {
   if (call.redirect === 'error' && res.status >= 300 && res.status < 400 && res.headers.location) {
     throw new TypeError(`redirect refused (redirect: 'error'): ${res.status} from ${method} ${new URL(String(call.request.url)).origin}`);
   }
-  // Text for a declared textual type (JSON, the SDKs' case): a Response reads a string body
-  // about twice as fast as bytes. Otherwise a copy on its own ArrayBuffer, as BodyInit wants.
+  // Text for JSON or declared UTF-8 (the SDKs' case): a Response reads a string body about
+  // twice as fast as bytes. Otherwise a copy on its own ArrayBuffer, as BodyInit wants.
   const payload = NULL_BODY.has(res.status) || method === 'HEAD' ? null
-    : TEXTUAL.test(res.headers['content-type'] ?? '') ? res.text : new Uint8Array(res.body);
+    : UTF8_TEXT.test(res.headers['content-type'] ?? '') ? res.text : new Uint8Array(res.body);
   const response = new Response(payload, { status: res.status, headers: res.headers });
   // Response.url is read-only and empty for constructed responses; SDKs log it.
   Object.defineProperty(response, 'url', { value: res.url });
@@ -124,7 +127,7 @@ function requestHeaders(req: Request | undefined, init: HeadersInit | undefined)
   const add = (h: HeadersInit | undefined): void => {
     if (h === undefined) return;
     // A plain object (what the SDKs pass) without a Headers object: names lower-cased and
-    // values trimmed as Headers would, repeated names joined.
+    // values trimmed as Headers would.
     if (!(h instanceof Headers) && !Array.isArray(h) && !(Symbol.iterator in h)) {
       for (const [k, v] of Object.entries(h)) {
         if (v === undefined) continue;

@@ -6,6 +6,7 @@ import { HttpClientError, RateLimitedError } from '../http/errors';
 import { redactText } from '../model/redact';
 import type { Incident, Severity } from '../model/types';
 import type { Invoker } from './dry-run';
+import { joinUrl } from './ip-provider';
 import { incidentLinks } from './slack';
 
 export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
@@ -57,7 +58,10 @@ export interface Decision {
 }
 
 /** Timeline actions only a person takes: each one means someone is on the incident. */
-const PERSON_ACTIONS: ReadonlySet<string> = new Set(['acknowledged', 'approval-granted', 'approval-denied']);
+const PERSON_ACTION_WORDS: Readonly<Record<string, string>> = {
+  acknowledged: 'acknowledged by an analyst', 'approval-granted': 'an approval was granted', 'approval-denied': 'an approval was denied',
+};
+const PERSON_ACTIONS: ReadonlySet<string> = new Set(Object.keys(PERSON_ACTION_WORDS));
 
 /**
  * Whether a person has taken the incident on, and how. Status 'acknowledged' alone does not
@@ -65,10 +69,9 @@ const PERSON_ACTIONS: ReadonlySet<string> = new Set(['acknowledged', 'approval-g
  */
 export function acknowledgedBy(incident: Incident, ackPhases: readonly string[] = []): string | undefined {
   if (incident.owner) return `owned by ${incident.owner}`;
-  if (incident.timeline.some((e) => e.action === 'acknowledged')) return 'acknowledged by an analyst';
-  if (incident.timeline.some((e) => e.action === 'approval-granted')) return 'an approval was granted';
   // A denial is a person's decision too; an expired approval is not (nobody acted).
-  if (incident.timeline.some((e) => e.action === 'approval-denied')) return 'an approval was denied';
+  const byPerson = incident.timeline.find((e) => PERSON_ACTIONS.has(e.action));
+  if (byPerson) return PERSON_ACTION_WORDS[byPerson.action];
   if (incident.status === 'contained') return 'contained';
   if (incident.phase && ackPhases.includes(incident.phase)) return `phase ${incident.phase} reached`;
   return undefined;
@@ -172,8 +175,6 @@ export interface SendOptions {
 export interface SendResult {
   /** The key we sent (derived from the incident id): later events must use it. */
   dedupKey: string;
-  /** PagerDuty answered a different dedup_key: noted, never adopted. */
-  answeredDedupKey?: string;
   status: number;
   dryRun: boolean;
 }
@@ -231,7 +232,7 @@ export async function sendEvent(invoker: Invoker, event: Record<string, unknown>
     const record = invoker.calls.at(-1);
     if (record) record.note = `PagerDuty answered dedup_key ${JSON.stringify(redactText(String(answered)).slice(0, 300))}; the key sent (${dedupKey}) is kept`;
   }
-  return { dedupKey, status: res.status, dryRun: res.dryRun, ...(differs ? { answeredDedupKey: String(answered) } : {}) };
+  return { dedupKey, status: res.status, dryRun: res.dryRun };
 }
 
 export interface FindOptions {
@@ -248,20 +249,14 @@ export interface FoundIncident {
   status?: string;
 }
 
-/** `path` under the base URL's own path (new URL('/x', base) would drop a base like http://proxy/pd). */
-export function joinUrl(base: string, path: string): string {
-  const url = new URL(base);
-  url.pathname = `${url.pathname.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
-  return url.href;
-}
-
 /**
  * The PagerDuty incident our events opened (REST API: GET /incidents?incident_key=), so the
  * incident can link to it. The Events API answers before the incident exists, so "not yet" is
  * a normal answer (undefined); the next event looks again.
  */
 export async function findIncident(invoker: Invoker, dedupKey: string, options: FindOptions): Promise<FoundIncident | undefined> {
-  const url = new URL(joinUrl(options.apiUrl || PAGERDUTY_API_URL, 'incidents'));
+  // Under the base URL's own path (new URL('/incidents', base) would drop a base like http://proxy/pd).
+  const url = new URL(joinUrl(options.apiUrl || PAGERDUTY_API_URL, '/incidents'));
   url.searchParams.set('incident_key', dedupKey);
   url.searchParams.set('limit', '1');
   let res;

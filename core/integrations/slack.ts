@@ -1,6 +1,7 @@
 // Slack: the incident as one Block Kit message, kept up to date, with a thread of changes.
 // Every HTTP call goes through SlackApi below, i.e. @slack/web-api with its own retries and
 // queue off and its fetch set to the invoker's (live: the HTTP policy; dry-run: recorded).
+import { WITHDRAWN_ON_CLOSE } from '../approval/holds';
 import {
   LogLevel, WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError, WebClient,
   type FetchFunction,
@@ -87,7 +88,7 @@ function closingReason(incident: Incident): string | undefined {
 /** How a decided hold ended, escaped: "denied by bob — false alarm", "expired", "withdrawn (incident closed)". */
 function holdOutcome(hold: Hold): string {
   // Closing the incident denies its pending holds with this reason: nobody decided them.
-  if (hold.state === 'denied' && hold.reason?.startsWith('withdrawn')) return 'withdrawn (incident closed)';
+  if (hold.state === 'denied' && hold.reason === WITHDRAWN_ON_CLOSE) return 'withdrawn (incident closed)';
   if (hold.state === 'expired') return 'expired';
   const by = hold.decidedBy ? ` by ${safe(hold.decidedBy, LIMITS.value)}` : '';
   const why = hold.reason ? ` — ${safe(hold.reason, LIMITS.value)}` : '';

@@ -32,14 +32,15 @@ export function redactString(value: string): string {
   return masked.includes('ir-approval') ? masked.replace(APPROVAL_TOKEN, `$1${REDACTED}`) : masked;
 }
 
-export function redact<T>(value: T, depth = 0): T {
+/** Secret keys replaced and every string masked (by `text`: inline credentials by default). */
+export function redact<T>(value: T, depth = 0, text: (value: string) => string = redactString): T {
   if (depth > 32) return REDACTED as unknown as T;
-  if (typeof value === 'string') return redactString(value) as unknown as T;
-  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1)) as unknown as T;
+  if (typeof value === 'string') return text(value) as unknown as T;
+  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1, text)) as unknown as T;
   if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
     const out: Record<string, unknown> = {};
     for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-      out[key] = isSecretKey(key) && v !== undefined && v !== null && v !== '' ? REDACTED : redact(v, depth + 1);
+      out[key] = isSecretKey(key) && v !== undefined && v !== null && v !== '' ? REDACTED : redact(v, depth + 1, text);
     }
     return out as T;
   }
@@ -117,31 +118,17 @@ export function redactUrl(url: string | URL): string {
 export function redactBody(body: unknown, contentType?: string): unknown {
   if (body === undefined || body === null) return body;
   if (body instanceof Uint8Array) return `[${body.byteLength} bytes]`;
-  if (typeof body !== 'string') return redactDeep(body);
+  if (typeof body !== 'string') return redact(body, 0, redactText);
   const trimmed = body.trim();
   if (/^[{[]/.test(trimmed)) {
-    try { return redactDeep(JSON.parse(trimmed) as unknown); } catch { /* not JSON after all */ }
+    try { return redact(JSON.parse(trimmed) as unknown, 0, redactText); } catch { /* not JSON after all */ }
   }
   if (/application\/x-www-form-urlencoded/i.test(contentType ?? '') || /^[\w.%-]+=[^&\s]*(&[\w.%-]+=[^&\s]*)*$/.test(trimmed)) {
     const fields: Record<string, string> = {};
     for (const [k, v] of new URLSearchParams(trimmed)) fields[k] = v;
-    return redactDeep(fields);
+    return redact(fields, 0, redactText);
   }
   return redactText(body);
-}
-
-// redact() by key and redactText() on every string, in one pass (every recorded call goes
-// through here): also masks token-shaped strings under innocent keys.
-function redactDeep(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return redactText(value);
-  if (!value || typeof value !== 'object' || Buffer.isBuffer(value)) return value;
-  if (depth > 32) return REDACTED;
-  if (Array.isArray(value)) return value.map((v) => redactDeep(v, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-    out[key] = isSecretKey(key) && v !== undefined && v !== null && v !== '' ? REDACTED : redactDeep(v, depth + 1);
-  }
-  return out;
 }
 
 /** A short, redacted excerpt of a body for error messages. */

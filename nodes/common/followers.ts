@@ -20,6 +20,9 @@ export const followers = new Map<string, Follower>();
 /** The node types that follow analyst actions, in the order they are told. */
 export const FOLLOWER_TYPES = ['ir-pagerduty-page', 'ir-slack-notify', 'ir-jira-ticket'] as const;
 
+// What each kind keeps outside: a kind with no page, message or issue for the incident is left alone.
+const REF_OF: Record<(typeof FOLLOWER_TYPES)[number], string> = { 'ir-pagerduty-page': 'pagerduty', 'ir-slack-notify': 'slack', 'ir-jira-ticket': 'jira' };
+
 export interface FollowOutcome {
   type: string;
   nodeId: string;
@@ -35,6 +38,7 @@ export interface FollowOutcome {
 export async function followIncident(store: IncidentStore, incident: Incident): Promise<FollowOutcome[]> {
   const chosen: Array<[string, Follower]> = [];
   for (const type of FOLLOWER_TYPES) {
+    if (!incident.refs[REF_OF[type]]) continue;
     for (let i = incident.timeline.length - 1; i >= 0; i--) {
       const { node } = incident.timeline[i]!;
       const follower = node.type === type ? followers.get(node.id) : undefined;
