@@ -219,6 +219,8 @@ export interface SlackRef {
   owner?: string;
   /** Holds waiting for a person when the message was last updated. */
   pendingApprovals?: number;
+  /** Ids of those holds: a hold decided and another held between two updates still shows. */
+  pendingHolds?: string[];
   /** Posted in dry-run: the ts is made up, so live mode posts anew. */
   dryRun?: boolean;
   [key: string]: unknown;
@@ -240,6 +242,14 @@ export function describeChanges(previous: SlackRef, incident: Incident): string[
   if ((previous.phase ?? '') !== (incident.phase ?? '')) out.push(`Phase ${phase(previous.phase)} → *${phase(incident.phase)}*`);
   if (incident.alertCount > previous.alertCount) out.push(`${incident.alertCount - previous.alertCount} more alert(s), ${incident.alertCount} in all`);
   const pending = incident.holds.filter((h) => h.state === 'pending');
+  if (previous.pendingHolds) {
+    // By id: what is held now and was not, and what was held and is decided now.
+    const before = new Set(previous.pendingHolds);
+    for (const hold of pending.filter((h) => !before.has(h.id))) out.push(`Waiting for approval before *${phase(hold.phase)}*`);
+    for (const hold of decidedHolds(incident).filter((h) => before.has(h.id))) out.push(`Approval before *${phase(hold.phase)}* ${holdOutcome(hold)}`);
+    return out;
+  }
+  // A ref from an earlier release keeps only the count.
   if (pending.length > (previous.pendingApprovals ?? 0)) out.push(`Waiting for approval before *${phase(pending[pending.length - 1].phase)}*`);
   // Decided since: the message's approval link is dead now, say how it ended.
   const decidedSince = (previous.pendingApprovals ?? 0) - pending.length;
@@ -438,6 +448,7 @@ export async function notifyIncident(api: SlackApi, incident: Incident, channel:
   const snapshot = (posted: Posted): SlackRef => ({
     channel: posted.channel, ts: posted.ts, severity: incident.severity, status: incident.status, alertCount: incident.alertCount,
     pendingApprovals: incident.holds.filter((h) => h.state === 'pending').length,
+    pendingHolds: incident.holds.filter((h) => h.state === 'pending').map((h) => h.id),
     ...(incident.owner !== undefined ? { owner: incident.owner } : {}),
     ...(incident.phase !== undefined ? { phase: incident.phase } : {}), ...(options.dryRun ? { dryRun: true } : {}),
   });

@@ -38,6 +38,22 @@ describe('integrations: Slack', () => {
       assert.deepEqual(describeChanges({ ...previous, pendingApprovals: 0 }, inc), [], 'told once');
     });
 
+    it('tells a decided hold and a new one apart by id, even when the count of pending holds stays the same', () => {
+      const inc = incident({ framework: 'nist-800-61r2', phase: 'containment-eradication-recovery' });
+      const hold = (id: string, phase: string, state: 'pending' | 'approved', decidedAt?: string) => ({
+        id, gate: { type: 'ir-phase-gate', id: 'g' }, phase, state, tokens: [],
+        createdAt: '2026-03-01T10:00:00.000Z', expiresAt: '2026-03-01T14:00:00.000Z', ...(decidedAt ? { decidedAt, decidedBy: 'alice' } : {}),
+      });
+      // The message showed hold A waiting; since then A was approved and the next gate held B.
+      inc.holds = [hold('a', 'containment-eradication-recovery', 'approved', '2026-03-01T10:05:00.000Z'), hold('b', 'post-incident', 'pending')];
+      const previous: SlackRef = { channel: 'C1', ts: '1.2', severity: inc.severity, status: inc.status, phase: inc.phase, alertCount: inc.alertCount, pendingApprovals: 1, pendingHolds: ['a'] };
+      assert.deepEqual(describeChanges(previous, inc), [
+        'Waiting for approval before *Post-Incident Activity*',
+        'Approval before *Containment, Eradication and Recovery* approved by alice',
+      ]);
+      assert.deepEqual(describeChanges({ ...previous, pendingHolds: ['b'] }, inc), [], 'nothing new since B was shown');
+    });
+
     const refOf = (inc: Incident, over: Partial<SlackRef> = {}): SlackRef => ({
       channel: 'C1', ts: '1.2', severity: inc.severity, status: inc.status, alertCount: inc.alertCount, pendingApprovals: 0,
       ...(inc.phase !== undefined ? { phase: inc.phase } : {}), ...over,
