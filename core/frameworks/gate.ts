@@ -3,7 +3,7 @@ import { markAcknowledged, setStatus } from '../model/incident';
 import { appendTimeline } from '../model/timeline';
 import type { Hold, Incident, NodeRef, Severity } from '../model/types';
 import { buildReport } from '../report/report';
-import { checkTransition, enterPhase, getPhase } from './index';
+import { checkTransition, enterPhase, phaseLabel } from './index';
 import type { FrameworkDefinition, PhaseDefinition } from './types';
 
 /** What a phase-gate is configured to do; the node reads it from its dialog. */
@@ -121,7 +121,7 @@ export function applyDecision(
   recordDecision(hold, decision, by, reason, now);
   // Approving or denying is a person taking the incident on.
   markAcknowledged(incident, now);
-  const label = phaseLabel(config, hold.phase);
+  const label = phaseLabel(config.framework, hold.phase);
   appendTimeline(incident, {
     node: gate, action: decision === 'approve' ? 'approval-granted' : 'approval-denied', outcome: 'ok', at: now,
     summary: `${by} ${decision === 'approve' ? 'approved' : 'denied'} "${label}"${reason ? `: ${reason}` : ''}`,
@@ -136,9 +136,6 @@ export function applyDecision(
   return { kind: 'approved', hold, result: transition.same ? { kind: 'passed', entered: false } : enter(incident, gate, config, now) };
 }
 
-function phaseLabel(config: GateConfig, id: string): string {
-  return getPhase(config.framework, id)?.label ?? id;
-}
 
 /** A hold's time ran out with no decision. Returns the hold when it was still pending. */
 export function applyExpiry(incident: Incident, holdId: string, gate: NodeRef, config: GateConfig, now: Date = new Date()): Hold | undefined {
@@ -147,7 +144,7 @@ export function applyExpiry(incident: Incident, holdId: string, gate: NodeRef, c
   recordDecision(hold, 'expire', 'timeout', '', now);
   appendTimeline(incident, {
     node: gate, action: 'approval-expired', outcome: 'ok', at: now,
-    summary: `No decision on "${phaseLabel(config, hold.phase)}" before ${hold.expiresAt}: the step does not run`,
+    summary: `No decision on "${phaseLabel(config.framework, hold.phase)}" before ${hold.expiresAt}: the step does not run`,
     details: { holdId },
   });
   return hold;
@@ -164,7 +161,7 @@ export function applySlaCheck(incident: Incident, phase: string, enteredAt: stri
   incident.metrics.slaBreaches = [...breaches, { phase, enteredAt, breachedAt: now.toISOString() }];
   appendTimeline(incident, {
     node: gate, action: 'sla-breached', outcome: 'error', at: now,
-    summary: `SLA breached: still in "${phaseLabel(config, phase)}" since ${enteredAt} (${incident.severity})`,
+    summary: `SLA breached: still in "${phaseLabel(config.framework, phase)}" since ${enteredAt} (${incident.severity})`,
     details: { phase, enteredAt },
   });
   return true;

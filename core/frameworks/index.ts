@@ -19,6 +19,12 @@ export function getPhase(framework: FrameworkDefinition, phaseId: string): Phase
   return framework.phases.find((p) => p.id === phaseId);
 }
 
+/** A phase as its framework names it (what people read); the id when the framework does not know it. */
+export function phaseLabel(framework: FrameworkDefinition | string | undefined, phaseId: string): string {
+  const definition = typeof framework === 'string' ? getFramework(framework) : framework;
+  return (definition && getPhase(definition, phaseId)?.label) || phaseId;
+}
+
 export type TransitionCheck =
   | { allowed: true; same: boolean }
   | { allowed: false; reason: string };

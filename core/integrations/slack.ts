@@ -7,7 +7,7 @@ import {
   type FetchFunction,
 } from '@slack/web-api';
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { getFramework, getPhase } from '../frameworks';
+import { phaseLabel } from '../frameworks';
 import type { Hold, Incident, Severity } from '../model/types';
 import type { CallRecord, Invoker } from './dry-run';
 import { createInvokerFetch } from './dry-run';
@@ -50,10 +50,9 @@ function link(url: string, label: string): string | undefined {
   return `<${escapeMrkdwn(u.href).replace(/\|/g, '%7C')}|${escapeMrkdwn(label)}>`;
 }
 
-/** A phase as its framework names it (what people read); the id when the framework does not know it. */
-function phaseLabel(incident: Incident, phaseId: string): string {
-  const framework = incident.framework ? getFramework(incident.framework) : undefined;
-  return (framework && getPhase(framework, phaseId)?.label) || phaseId;
+/** A phase of the incident's framework as people read it. */
+function phaseOf(incident: Incident, phaseId: string): string {
+  return phaseLabel(incident.framework, phaseId);
 }
 
 const RESOLUTION_WORDS: Record<NonNullable<Incident['resolution']>, { short: string; as: string }> = {
@@ -154,7 +153,7 @@ export function buildIncidentMessage(incident: Incident, options: MessageOptions
   const fields: TextObject[] = [
     { type: 'mrkdwn', text: `*Severity*\n${SEVERITY_EMOJI[incident.severity]} ${sev}` },
     { type: 'mrkdwn', text: `*Status*\n${safe(statusText(incident), LIMITS.field - 20)}` },
-    { type: 'mrkdwn', text: `*Phase*\n${safe(incident.phase !== undefined ? phaseLabel(incident, incident.phase) : '(none)', LIMITS.field - 20)}` },
+    { type: 'mrkdwn', text: `*Phase*\n${safe(incident.phase !== undefined ? phaseOf(incident, incident.phase) : '(none)', LIMITS.field - 20)}` },
     { type: 'mrkdwn', text: `*Alerts*\n${incident.alertCount}` },
   ];
   if (incident.owner) fields.push({ type: 'mrkdwn', text: `*Owner*\n${safe(incident.owner, LIMITS.field - 20)}` });
@@ -175,18 +174,18 @@ export function buildIncidentMessage(incident: Incident, options: MessageOptions
   if (links.length) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: links.join('  ·  ') } });
   // A decided hold's links are gone from the message: say how it ended instead.
   const decisions = decidedHolds(incident).slice(-SHOWN_DECISIONS).reverse()
-    .map((h) => `Approval before *${safe(phaseLabel(incident, h.phase), LIMITS.value)}*: ${holdOutcome(h)}`);
+    .map((h) => `Approval before *${safe(phaseOf(incident, h.phase), LIMITS.value)}*: ${holdOutcome(h)}`);
   if (decisions.length) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(decisions.join('\n'), LIMITS.section) } });
   // Approvers decide with links of their own, which name them: the channel only learns who decides.
   const personal = incident.holds.find((h) => h.state === 'pending' && h.approvers?.length);
   if (personal) {
     const who = personal.approvers!.join(', ');
-    const text = `Approval before *${safe(phaseLabel(incident, personal.phase), 200)}* is up to ${safe(who, LIMITS.section - 400)}, with the personal approval links they were sent or in the incident sidebar of the Node-RED editor.`;
+    const text = `Approval before *${safe(phaseOf(incident, personal.phase), 200)}* is up to ${safe(who, LIMITS.section - 400)}, with the personal approval links they were sent or in the incident sidebar of the Node-RED editor.`;
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text } });
   }
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `incident ${escapeMrkdwn(incident.id)} · updated ${escapeMrkdwn(incident.updatedAt)}` }] });
 
-  const text = truncate(`${mention}[${sev}] ${escapeMrkdwn(incident.title)} (${escapeMrkdwn(statusText(incident))}, ${escapeMrkdwn(incident.phase !== undefined ? phaseLabel(incident, incident.phase) : 'no phase')})`, LIMITS.text);
+  const text = truncate(`${mention}[${sev}] ${escapeMrkdwn(incident.title)} (${escapeMrkdwn(statusText(incident))}, ${escapeMrkdwn(incident.phase !== undefined ? phaseOf(incident, incident.phase) : 'no phase')})`, LIMITS.text);
   return { text, blocks };
 }
 
@@ -201,7 +200,7 @@ export function incidentLinks(incident: Incident, approval?: ApprovalLinks): Arr
   const pd = incident.refs.pagerduty;
   if (pd && typeof pd.htmlUrl === 'string') out.push({ href: pd.htmlUrl, text: `PagerDuty incident${typeof pd.incidentNumber === 'number' ? ` #${pd.incidentNumber}` : ''}` });
   const hold = incident.holds.find((h) => h.state === 'pending');
-  const phase = hold && phaseLabel(incident, hold.phase);
+  const phase = hold && phaseOf(incident, hold.phase);
   if (phase && approval?.approve) out.push({ href: approval.approve, text: `Approve (${phase})` });
   if (phase && approval?.deny) out.push({ href: approval.deny, text: `Deny (${phase})` });
   return out;
@@ -229,7 +228,7 @@ export interface SlackRef {
 /** What changed since the message was last updated, one short line each (escaped). */
 export function describeChanges(previous: SlackRef, incident: Incident): string[] {
   const out: string[] = [];
-  const phase = (id: string | undefined): string => (id === undefined ? '(none)' : safe(phaseLabel(incident, id), LIMITS.value));
+  const phase = (id: string | undefined): string => (id === undefined ? '(none)' : safe(phaseOf(incident, id), LIMITS.value));
   if (previous.severity !== incident.severity) out.push(`Severity ${previous.severity} → *${incident.severity}*`);
   if (previous.status !== incident.status) {
     // Say how it ended: the status alone does not tell a real incident from a false positive.

@@ -1,3 +1,4 @@
+import { phaseLabel } from '../frameworks';
 import type { FrameworkDefinition } from '../frameworks/types';
 import type { Incident, IncidentReport, TimelineEntry } from '../model/types';
 
@@ -51,9 +52,6 @@ function cell(text: string): string {
     .replace(/([^\s@])@(?=[^\s@]+\.[^\s@])/g, '$1[@]');
 }
 
-function phaseLabel(framework: FrameworkDefinition | undefined, id: string): string {
-  return framework?.phases.find((p) => p.id === id)?.label ?? id;
-}
 
 function actionRow(e: TimelineEntry): string {
   const mark = e.outcome === 'dry-run' ? ' *(dry-run: nothing was changed)*' : e.outcome === 'skipped' ? ' *(skipped)*' : e.outcome === 'error' ? ' **(failed)**' : '';

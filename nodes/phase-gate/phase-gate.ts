@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import { checkDecision, checkLink, type ApprovalMode } from '../../core/approval/holds';
 import { confirmationPage, resultPage } from '../../core/approval/page';
-import { FRAMEWORKS, getFramework, getPhase } from '../../core/frameworks';
+import { FRAMEWORKS, getFramework, getPhase, phaseLabel } from '../../core/frameworks';
 import { applyDecision, applyExpiry, applyGate, applySlaCheck, type GateConfig, type GateResult } from '../../core/frameworks/gate';
 import { safeText } from '../../core/model/incident';
 import { SEVERITIES, type Hold, type Incident, type Severity } from '../../core/model/types';
@@ -193,7 +193,7 @@ export = function (RED: NodeAPI): void {
     if (gateConfig) {
       gates.set(node.id, {
         store,
-        phaseLabel: (id) => getPhase(gateConfig.framework, id)?.label ?? id,
+        phaseLabel: (id) => phaseLabel(gateConfig.framework, id),
         async decide(incidentId, holdId, decision, token, by, reason) {
           // A refused decision (forged, used or expired link) changes nothing, not even the revision.
           const current = await store.get(incidentId);

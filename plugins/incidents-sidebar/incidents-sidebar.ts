@@ -7,7 +7,7 @@ import type { NodeAPI } from 'node-red';
 import {
   AnalystActionError, applyAnalystAction, isAnalystAction, MAX_REASON_LENGTH, optionalText, rebuildReport, requireText, type ActionInput,
 } from '../../core/actions/analyst';
-import { getFramework, getPhase } from '../../core/frameworks';
+import { getFramework, getPhase, phaseLabel } from '../../core/frameworks';
 import {
   SEVERITIES, type Hold, type Incident, type IncidentStatus, type NormalizedAlert, type Severity,
 } from '../../core/model/types';
@@ -84,7 +84,7 @@ function incidentView(incident: Incident): IncidentView {
   const framework = incident.framework ? getFramework(incident.framework) : undefined;
   const holds = incident.holds.map(({ tokens: _tokens, ...hold }): HoldView => ({
     ...hold,
-    phaseLabel: (framework && getPhase(framework, hold.phase)?.label) ?? hold.phase,
+    phaseLabel: phaseLabel(framework, hold.phase),
     gateDeployed: gates.has(hold.gate.id),
   }));
   const alerts = incident.alerts.map(({ raw: _raw, ...alert }): AlertView => alert);
