@@ -113,7 +113,10 @@ export async function ingestAlert(store: IncidentStore, received: NormalizedAler
     // A resolution is recorded on any incident not yet closed, resolved ones included.
     if (!existing || existing.status === 'closed') return { outcome: 'resolved-unmatched', dedupKey };
     const incident = await store.update(existing.id, (latest) => {
-      joinAlert(latest, alert, maxAlerts, maxObservables);
+      // The same notice again (a retried webhook) is folded into the entry below, not counted.
+      if (!latest.alerts.some((known) => known.status === 'resolved' && sameAlert(known, alert))) {
+        joinAlert(latest, alert, maxAlerts, maxObservables);
+      }
       // Recorded, and the source's page and ticket follow it, but the incident's status is the
       // playbook's and the analysts' to change: a forged or early "resolved" notice (even one
       // sent before the containment gate holds) must not cancel a containment.

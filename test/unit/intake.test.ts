@@ -93,6 +93,14 @@ describe('alert intake: grouping and resolutions', () => {
     assert.equal(resolved.incident.status, 'open');
     assert.match(resolved.incident.timeline.at(-1)!.summary, /reports the problem resolved; the incident stays open until the playbook or an analyst resolves it/);
     assert.equal((await store.list()).length, 1);
+
+    // The same notice delivered again is folded into the entry, not counted as another alert.
+    const again = await ingestAlert(store, alert({ status: 'resolved', timestamp: '2026-03-01T12:00:00.000Z' }), { node });
+    if (again.outcome !== 'resolved') throw new Error('expected resolved');
+    assert.equal(again.incident.alertCount, resolved.incident.alertCount);
+    assert.equal(again.incident.alerts.length, resolved.incident.alerts.length);
+    assert.equal(again.incident.timeline.length, resolved.incident.timeline.length);
+    assert.equal(again.incident.timeline.at(-1)?.details?.count, 2);
   });
 
   it('a resolution never withdraws a step held for approval, and says it still waits', async () => {
