@@ -20,7 +20,15 @@ function credentialSecret() {
 }
 
 // Tests (and users) may add or override settings without editing this file, e.g. adminAuth.
-const extra = process.env.IR_SETTINGS_JSON ? JSON.parse(process.env.IR_SETTINGS_JSON) : {};
+function extraSettings() {
+  if (!process.env.IR_SETTINGS_JSON) return {};
+  try {
+    return JSON.parse(process.env.IR_SETTINGS_JSON);
+  } catch (err) {
+    throw new Error(`IR_SETTINGS_JSON is not valid JSON: ${err.message}`);
+  }
+}
+const extra = extraSettings();
 
 module.exports = {
   uiHost: process.env.HOST || '127.0.0.1',

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm start`: Node-RED on 127.0.0.1 with this package and the NIST playbook. The first start
-// deploys the example; later starts keep the user's edits. `--fresh` starts over.
+// `npm start`: Node-RED on 127.0.0.1 with this package and the NIST playbook (IR_EXAMPLES=all:
+// all four). The first start deploys the examples; later starts keep the user's edits.
+// `--fresh` starts over.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -8,7 +9,27 @@ const { spawn } = require('child_process');
 
 const root = path.resolve(__dirname, '..');
 const userDir = process.env.IR_USER_DIR || path.join(root, '.node-red');
-const example = path.join(root, 'flows', 'NIST SP 800-61 playbook.json');
+const flowsDir = path.join(root, 'flows');
+const nist = 'NIST SP 800-61 playbook.json';
+
+function fail(message) {
+  console.error(`[incident-response] ${message}`);
+  process.exit(1);
+}
+
+// Settings from the environment are checked here, so a typo is named before Node-RED starts.
+const port = process.env.PORT === undefined || process.env.PORT === '' ? 1880 : Number(process.env.PORT);
+if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`PORT must be a port number (1-65535), not ${JSON.stringify(process.env.PORT)}`);
+if (process.env.IR_SETTINGS_JSON) {
+  try {
+    const extra = JSON.parse(process.env.IR_SETTINGS_JSON);
+    if (extra === null || typeof extra !== 'object' || Array.isArray(extra)) throw new Error('it must be a JSON object');
+  } catch (err) {
+    fail(`IR_SETTINGS_JSON is not usable: ${err.message}`);
+  }
+}
+const examples = (process.env.IR_EXAMPLES || 'nist').trim().toLowerCase();
+if (examples !== 'nist' && examples !== 'all') fail(`IR_EXAMPLES must be nist or all, not ${JSON.stringify(process.env.IR_EXAMPLES)}`);
 
 if (process.argv.includes('--fresh')) {
   fs.rmSync(userDir, { recursive: true, force: true });
@@ -17,16 +38,20 @@ if (process.argv.includes('--fresh')) {
 fs.mkdirSync(userDir, { recursive: true });
 const flowFile = path.join(userDir, 'flows.json');
 if (!fs.existsSync(flowFile)) {
-  fs.copyFileSync(example, flowFile);
-  console.log(`[incident-response] deployed the NIST SP 800-61 example to ${flowFile}`);
+  // Each example is its own tab with its own node ids, so all four can be deployed side by side.
+  const files = examples === 'all' ? [nist, ...fs.readdirSync(flowsDir).filter((name) => name.endsWith('.json') && name !== nist).sort()] : [nist];
+  const flows = files.flatMap((name) => JSON.parse(fs.readFileSync(path.join(flowsDir, name), 'utf8')));
+  fs.writeFileSync(flowFile, JSON.stringify(flows, null, 2));
+  console.log(`[incident-response] deployed ${files.map((name) => name.replace(/ playbook\.json$/, '')).join(', ')} to ${flowFile}`);
 }
 
-const port = Number(process.env.PORT) || 1880;
 const cli = require.resolve('node-red/red.js');
 const child = spawn(process.execPath, [cli, '-u', userDir, '-s', path.join(__dirname, 'node-red-settings.js'), '-p', String(port)], {
   stdio: 'inherit',
-  env: { ...process.env, IR_USER_DIR: userDir },
+  // production: Express answers a malformed admin request without a stack trace and file paths.
+  env: { NODE_ENV: 'production', ...process.env, IR_USER_DIR: userDir },
 });
-console.log(`[incident-response] editor: http://127.0.0.1:${port}/   alerts: POST http://127.0.0.1:${port}/ir/nist`);
+const endpoints = examples === 'all' ? '/ir/nist, /ir/cert, /ir/isaca, /ir/iso27035' : '/ir/nist';
+console.log(`[incident-response] editor: http://127.0.0.1:${port}/   alerts: POST http://127.0.0.1:${port}${endpoints}`);
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
