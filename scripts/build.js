@@ -55,5 +55,3 @@ fs.writeFileSync(alertInHtml, html.replace('<!-- formats -->', `<dl class="messa
 // Example flows: Node-RED reads them only from <package>/examples.
 fs.rmSync(path.join(root, 'examples'), { recursive: true, force: true });
 copyDir(path.join(root, 'flows'), path.join(root, 'examples'), (name) => name.endsWith('.json'));
-// The sample logs the example flows' log sources read (relative paths resolve against examples/).
-copyDir(path.join(root, 'flows', 'logs'), path.join(root, 'examples', 'logs'));

@@ -20,10 +20,11 @@ interface LogSourceDef extends IntegrationConfigDef {
 }
 
 /**
- * What relative file paths are resolved against: the package's examples directory, where the
- * sample logs of the example flows live (examples/logs). Give your own logs as absolute paths.
+ * What relative file paths are resolved against: the package's folder, where the sample logs
+ * of the example flows live (sample-logs; not under examples/, where Node-RED would list the
+ * folder under Import > Examples). Give your own logs as absolute paths.
  */
-const EXAMPLES_DIR = path.resolve(__dirname, '..', '..', '..', 'examples');
+const PACKAGE_DIR = path.resolve(__dirname, '..', '..', '..');
 
 // Where log-fetch searches: local files (the default, always run) or Elasticsearch/OpenSearch,
 // Loki or Splunk (live | dry-run, credentials, the shared HTTP policy).
@@ -62,7 +63,7 @@ export = function (RED: NodeAPI): void {
             splunk: { url, index: (config.index ?? '').trim(), mode: (config.splunkMode === 'oneshot' ? 'oneshot' : 'export') as SplunkMode, ...(creds.token ? { token: creds.token } : {}) },
           };
         default:
-          return { backend: 'files', files: { paths: (config.paths ?? '').split(/\r?\n/).map((p) => p.trim()).filter(Boolean), baseDir: EXAMPLES_DIR } };
+          return { backend: 'files', files: { paths: (config.paths ?? '').split(/\r?\n/).map((p) => p.trim()).filter(Boolean), baseDir: PACKAGE_DIR } };
       }
     };
   }

@@ -56,7 +56,7 @@ describe('NIST SP 800-61 example flow', () => {
     assert.match(incident.report!.markdown, /^# Post-incident report/);
   });
 
-  it('attaches the sample log lines about the alert\'s address and user (files backend, examples/logs)', async () => {
+  it('attaches the sample log lines about the alert\'s address and user (files backend, sample-logs)', async () => {
     const res = await post(JSON.stringify(wazuhAlert())).expect(200);
     const incident = res.body as Incident;
     const logs = incident.logs!;

@@ -30,7 +30,9 @@ describe('the npm package', () => {
 
   it('ships the example flows in examples/ and the schema, not the tests', () => {
     assert.ok(files.includes('examples/NIST SP 800-61 playbook.json'));
-    assert.ok(files.includes('examples/logs/auth.log') && files.includes('examples/logs/app.jsonl.2.gz'), 'sample logs not packed');
+    assert.ok(files.includes('sample-logs/auth.log') && files.includes('sample-logs/app.jsonl.2.gz'), 'sample logs not packed');
+    // Node-RED lists every folder under examples/ in Import > Examples, an empty one too.
+    assert.deepEqual(files.filter((f) => f.startsWith('examples/') && !f.endsWith('.json')), []);
     assert.ok(files.includes('dist/schema/incident.schema.json'));
     assert.ok(files.includes('LICENSE'));
     assert.ok(files.includes(pkg.main));
