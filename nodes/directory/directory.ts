@@ -2,7 +2,7 @@ import type { NodeAPI } from 'node-red';
 import { openDirectory, TokenCache, type DirectoryCredentials } from '../../core/containment/directory';
 import { parseProtectedList } from '../../core/containment/contain';
 import { createHttpClient, type HttpClient } from '../../core/http';
-import { parseMode } from '../../core/integrations';
+import { MissingCredentialsError, parseMode } from '../../core/integrations';
 import { directorySettings, num, type DirectoryConfigDef, type DirectoryConfigNode } from './settings';
 
 // One directory: backend, connection settings, credentials (Node-RED credentials only), mode
@@ -30,6 +30,17 @@ export = function (RED: NodeAPI): void {
       return client;
     };
     node.open = (log) => openDirectory(node.settings, node.credentials ?? {}, { mode: node.mode, client: httpClient, tokens, log });
+    // Live mode that cannot work is said at deploy, not first after someone approved a
+    // containment: opening runs the same checks as a run (nothing is sent until an operation).
+    if (node.mode === 'live') {
+      try {
+        node.open([]).backend.close().catch(() => undefined);
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        const short = err instanceof MissingCredentialsError ? `lacks ${err.missing.join(', ')}` : message.replace(/^[^:]*: /, '');
+        node.liveProblem = { message, short };
+      }
+    }
     node.on('close', (done: () => void) => {
       tokens.clear();
       const c = client;

@@ -47,6 +47,8 @@ export interface DirectoryConfigNode extends Node<DirectoryCredentials> {
   protectedList: ProtectedList;
   /** The backend for one message; its operations are appended to `log`. */
   open(log: unknown[]): OpenDirectory;
+  /** Why live mode cannot work (missing credentials, a missing or bad URL), found at deploy. */
+  liveProblem?: { message: string; short: string };
 }
 
 const KINDS: readonly DirectoryKind[] = ['okta', 'entra', 'google', 'ldap'];

@@ -48,7 +48,15 @@ export = function (RED: NodeAPI): void {
     };
     const types = list(config.observableTypes).length ? list(config.observableTypes) : ['user'];
     const roles = list(config.roles);
-    node.status(directory ? { fill: 'grey', shape: 'dot', text: `${directory.mode}: ${restore ? 'restore' : 'disable'}` } : { fill: 'red', shape: 'ring', text: 'no directory config' });
+    if (!directory) {
+      node.status({ fill: 'red', shape: 'ring', text: 'no directory config' });
+    } else if (directory.liveProblem) {
+      // As the other integrations do (showConfigStatus): a red ring and one warning at deploy.
+      node.status({ fill: 'red', shape: 'ring', text: shortText(`live: ${directory.liveProblem.short}`) });
+      node.warn(`directory config "${directory.name || directory.id}" is live but cannot work: ${directory.liveProblem.message}`);
+    } else {
+      node.status({ fill: 'grey', shape: 'dot', text: `${directory.mode}: ${restore ? 'restore' : 'disable'}` });
+    }
 
     const typedUsers = (msg: NodeMessage): string[] => {
       const value: unknown = RED.util.evaluateNodeProperty(config.user ?? '', config.userType ?? 'msg', node, msg);

@@ -70,4 +70,35 @@ describe('integration nodes: a live config that cannot work shows at deploy', ()
       assert.deepEqual(warningsOf(id), [], id);
     }
   });
+
+  it('a live directory that cannot work: disable-account shows it at deploy, not after an approval', async () => {
+    // Node ids unlike any property value: Node-RED takes a value equal to a node id for a reference.
+    const directories = (mode: string): FlowNode[] => [
+      { id: 'tab', type: 'tab' },
+      { id: 'dirLdap', type: 'ir-directory', name: 'Corp LDAP', mode, kind: 'ldap', ldapUrl: 'ldap://127.0.0.1:1', bindDn: 'cn=ir,dc=example,dc=org', baseDn: 'dc=example,dc=org', ldapFlavor: 'openldap' },
+      { id: 'dirOkta', type: 'ir-directory', name: 'Okta', mode, kind: 'okta', oktaUrl: '' },
+      { id: 'disabler', type: 'ir-disable-account', z: 'tab', directory: 'dirLdap', wires: [[]] },
+      { id: 'restorer', type: 'ir-disable-account', z: 'tab', directory: 'dirOkta', action: 'restore', wires: [[]] },
+    ];
+    await helper.load(ALL_NODES, directories('live'));
+    assert.deepEqual(statusOf('disabler'), { fill: 'red', shape: 'ring', text: 'live: lacks bindPassword' });
+    assert.match(warningsOf('disabler')[0]!, /^directory config "Corp LDAP" is live but cannot work: LDAP \/ Active Directory: live mode needs bindPassword/);
+    assert.equal(warningsOf('disabler').length, 1);
+    assert.equal(statusOf('restorer').fill, 'red');
+    assert.match(warningsOf('restorer')[0]!, /^directory config "Okta" is live but cannot work: Okta: live mode needs apiToken/);
+    await helper.unload();
+
+    // With its credentials the LDAP directory is fine at deploy (nothing connects until a run);
+    // an Okta directory without its org URL is not.
+    await helper.load(ALL_NODES, directories('live'), { dirLdap: { bindPassword: 'secret' }, dirOkta: { apiToken: 't' } });
+    assert.deepEqual(statusOf('disabler'), { fill: 'grey', shape: 'dot', text: 'live: disable' });
+    assert.deepEqual(warningsOf('disabler'), []);
+    assert.match(warningsOf('restorer')[0]!, /Okta: set the org URL/);
+    await helper.unload();
+
+    await helper.load(ALL_NODES, directories('dry-run'));
+    assert.deepEqual(statusOf('disabler'), { fill: 'grey', shape: 'dot', text: 'dry-run: disable' });
+    assert.deepEqual(statusOf('restorer'), { fill: 'grey', shape: 'dot', text: 'dry-run: restore' });
+    assert.deepEqual([...warningsOf('disabler'), ...warningsOf('restorer')], []);
+  });
 });

@@ -394,6 +394,12 @@ describe('the incident sidebar (Node-RED CLI + Chromium)', () => {
         await page.locator('.ir-incidents-row', { hasText: 'Sidebar test: held before containment' }).first().click();
         await page.locator('.ir-incidents-hold-pending .ir-incidents-approve').waitFor({ timeout: 10_000 });
         await shoot(page, 'sidebar-light-hold');
+        // The framework acknowledged it as its first phase began; a person still may, once.
+        const acknowledge = page.locator('.ir-incidents-action-acknowledge');
+        assert.equal(await acknowledge.isEnabled(), true, 'Acknowledge is disabled on an incident only the framework acknowledged');
+        await acknowledge.click();
+        await page.locator('.ir-incidents-entry-summary', { hasText: 'Acknowledged by editor' }).waitFor({ timeout: 10_000 });
+        await page.waitForFunction(() => (document.querySelector('.ir-incidents-action-acknowledge') as HTMLButtonElement | null)?.disabled === true, undefined, { timeout: 10_000 });
       } finally {
         await page.close();
       }
