@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { definitions } from '../helpers/editor-definitions';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -51,6 +52,21 @@ describe('the npm package', () => {
         assert.ok(files.includes(`examples/${file}`), `${file} not packed`);
         assert.ok(Array.isArray(nodes) && nodes.every((n) => typeof n.id === 'string' && typeof n.type === 'string'), file);
         assert.equal(nodes.filter((n) => n.type === 'tab').length, 1, `${file}: one tab`);
+      }
+    });
+
+    it('give every node of ours each property its dialog has, so opening and closing a dialog changes nothing', () => {
+      const defaults = new Map<string, string[]>();
+      for (const file of Object.values(pkg['node-red'].nodes)) {
+        for (const [type, def] of definitions(path.basename(path.dirname(file)))) {
+          defaults.set(type, Object.entries(def.defaults ?? {}).filter(([, d]) => d.value !== undefined).map(([key]) => key));
+        }
+      }
+      for (const { file, nodes } of flows) {
+        for (const node of nodes) {
+          const missing = (defaults.get(node.type) ?? []).filter((key) => !(key in node));
+          assert.deepEqual(missing, [], `${file}: ${node.type} ${node.id} lacks ${missing.join(', ')}`);
+        }
       }
     });
 
