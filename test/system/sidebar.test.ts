@@ -223,7 +223,7 @@ async function showEveryOutcome(page: Page, incidentId: string, name: string): P
   assert.equal(await page.locator('.ir-incidents-verdict-malicious').first().textContent(), 'malicious');
   assert.equal(await page.locator('.ir-incidents-hold-denied').count(), 1);
   // Only the sidebar's own markup: no element made from incident text.
-  const parsed = await page.locator('.ir-incidents-scroll').evaluate((el) => Array.from(el.querySelectorAll('*')).map((e) => e.tagName.toLowerCase()).filter((t) => !['div', 'span', 'i', 'table', 'tbody', 'tr', 'td', 'button', 'label', 'input', 'textarea', 'select', 'option'].includes(t)));
+  const parsed = await page.locator('.ir-incidents-scroll').evaluate((el) => Array.from(el.querySelectorAll('*')).map((e) => e.tagName.toLowerCase()).filter((t) => !['div', 'span', 'i', 'table', 'tbody', 'tr', 'td', 'button', 'label', 'input', 'textarea', 'select', 'option', 'pre', 'a'].includes(t)));
   assert.deepEqual(parsed, [], 'incident text was parsed as HTML');
   assert.equal(await page.evaluate(() => (window as unknown as { __irXss?: number }).__irXss), undefined);
   if (SCREENSHOTS) {
@@ -372,6 +372,21 @@ describe('the incident sidebar (Node-RED CLI + Chromium)', () => {
         assert.ok(await page.locator('.ir-incidents-entry').count() >= 2, 'no timeline');
         assert.equal(await page.locator('.ir-incidents-entry-action').first().textContent(), newest.action, 'newest entry first');
         assert.ok(await page.locator('.ir-incidents-observables td', { hasText: '203.0.113.61' }).count() >= 1);
+        // The example resolved it: its post-incident report is there on request, as text.
+        const report = (await client.incident(item.id)).report!;
+        assert.ok(report, 'the example attaches a report');
+        const reportText = page.locator('pre.ir-incidents-report');
+        assert.equal(await reportText.isVisible(), false, 'the report is shown on request only');
+        await page.locator('.ir-incidents-report-toggle').click();
+        await reportText.waitFor({ state: 'visible', timeout: 5_000 });
+        assert.equal(await reportText.textContent(), report.markdown);
+        await reportText.scrollIntoViewIfNeeded();
+        await shoot(page, 'sidebar-light-report');
+        assert.equal(await page.locator('.ir-incidents-report-box img, .ir-incidents-report-box b').count(), 0, 'report text was parsed as HTML');
+        const [download] = await Promise.all([page.waitForEvent('download'), page.locator('.ir-incidents-report-download').click()]);
+        assert.equal(download.suggestedFilename(), `incident-${item.id}-report.md`);
+        assert.equal(fs.readFileSync((await download.path())!, 'utf8'), report.markdown);
+        await page.locator('.ir-incidents-report-toggle').click();
 
         await page.locator('.ir-incidents-action-note').click();
         // Pasted from the alert, as analysts do: the note and its notification stay text too.
