@@ -112,7 +112,9 @@ export function checkLink(incident: Incident, holdId: string, decision: Decision
     return { ok: false, status: 409, code: 'incident-closed', message: `the incident is ${incident.status}${incident.resolution ? ` (${incident.resolution})` : ''}: this step no longer runs` };
   }
   if (hold.state !== 'pending') {
-    return { ok: false, status: 409, code: 'decided', message: `already ${hold.state}${hold.decidedBy ? ` by ${hold.decidedBy}` : ''}${hold.decidedAt ? ` at ${hold.decidedAt}` : ''}` };
+    // Closing withdraws a pending hold (recorded as a denial): the link says what happened.
+    const what = hold.state === 'denied' && hold.reason === WITHDRAWN_ON_CLOSE ? 'withdrawn when the incident was closed' : `already ${hold.state}`;
+    return { ok: false, status: 409, code: 'decided', message: `${what}${hold.decidedBy ? ` by ${hold.decidedBy}` : ''}${hold.decidedAt ? ` at ${hold.decidedAt}` : ''}` };
   }
   if (Date.parse(hold.expiresAt) <= now.getTime()) {
     return { ok: false, status: 410, code: 'expired', message: `this approval expired at ${hold.expiresAt}` };

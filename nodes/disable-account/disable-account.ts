@@ -27,6 +27,8 @@ interface DisableAccountDef extends NodeDef {
   maxAccounts?: string | number;
   /** Irreversible steps chosen, comma-separated ids (all off by default). */
   steps?: string;
+  /** stop (default): a failure ends the message here, at the Catch; continue: it is sent on too. */
+  onFailure?: string;
 }
 
 const list = (text: string | undefined): string[] => (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
@@ -41,6 +43,9 @@ export = function (RED: NodeAPI): void {
     const directory = config.directory ? (RED.nodes.getNode(config.directory) as DirectoryConfigNode | null) : null;
     const queue = new SerialQueue();
     const restore = config.action === 'restore';
+    // A containment that failed must not let the playbook run on to recovery and resolve the
+    // incident (and its page) while the account is still open: by default the message stops.
+    const continueOnFailure = config.onFailure === 'continue';
     const policy: Omit<DisablePolicy, 'protected'> = {
       requireApproval: config.requireApproval !== false,
       maxAccounts: Number.isFinite(Number(config.maxAccounts)) && config.maxAccounts !== '' && config.maxAccounts !== undefined ? Math.max(0, Math.floor(Number(config.maxAccounts))) : 3,
@@ -94,10 +99,12 @@ export = function (RED: NodeAPI): void {
         } catch (err) {
           // A configuration error (missing credentials, bad URL): nothing was touched.
           const error = err instanceof Error ? err : new Error(String(err));
+          // The backends' messages name their directory already ("Okta: …"); others get its label.
+          const named = (text: string): string => (/^[\w ./]{1,40}: /.test(text) ? text : `${DIRECTORY_LABELS[directory.kind]}: ${text}`);
           msg.incident = await store.update(given.id, (inc) => {
-            appendTimeline(inc, { node: me, action: restore ? 'restore-account' : 'disable-account', outcome: 'error', summary: `${DIRECTORY_LABELS[directory.kind]}: ${error.message}`, details: { directory: dir, mode: directory.mode } });
+            appendTimeline(inc, { node: me, action: restore ? 'restore-account' : 'disable-account', outcome: 'error', summary: named(error.message), details: { directory: dir, mode: directory.mode } });
           }, stored);
-          send(msg);
+          if (continueOnFailure) send(msg);
           throw error;
         } finally {
           await opened?.backend.close();
@@ -118,7 +125,8 @@ export = function (RED: NodeAPI): void {
         const verb = directory.mode === 'dry-run' ? (restore ? 'dry-run: would restore' : 'dry-run: would disable') : restore ? 'restored' : 'disabled';
         const text = `${verb} ${done}${refused ? `, refused ${refused}` : ''}${error ? `, failed ${count('failed')}` : ''}`;
         node.status({ fill: error ? 'red' : refused ? 'yellow' : 'green', shape: 'dot', text: shortText(text) });
-        send(msg); // the playbook goes on; failures are in the timeline and catchable
+        // Failures are in the timeline and catchable; the playbook goes on only without one, or when asked to.
+        if (!error || continueOnFailure) send(msg);
         if (error) throw error;
       });
     };

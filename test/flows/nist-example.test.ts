@@ -151,6 +151,33 @@ describe('NIST SP 800-61 example flow', () => {
     assert.match(done.report!.markdown, /alice approved/);
   });
 
+  it('a containment that fails after the approval stops there: the incident is not resolved and its page stays open', async () => {
+    // The directory switched to live without its bind password: the approved step cannot run.
+    await helper.unload();
+    await helper.load(modules, exampleFlow().map((node) => (node.id === 'ir_nist_directory' ? { ...node, mode: 'live' } : node)));
+    const links = nextMessage<{ approval: { approve: string } }>(helper.getNode('ir_nist_log_held'));
+    const alert = fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'alerts', 'crowdstrike-detection.json'));
+    const held = await post(alert.toString('utf8')).expect(202);
+    const { incident } = held.body as { incident: Incident };
+    assert.ok(incident.observables.some((o) => o.type === 'user'), 'the alert names a user to disable');
+    const failed = nextMessage<{ incident: Incident; error: { message: string; source: { type: string } } }>(helper.getNode('ir_nist_debug'), 8000);
+    const flowedOn = nextMessage(helper.getNode('ir_nist_integration_failed'), 1500);
+    const pathname = new URL((await links).approval.approve).pathname;
+    await supertest(http.app()).post(pathname).type('form').send({ by: 'alice', reason: 'confirmed' }).expect(200);
+    const caught = await failed;
+    assert.equal(caught.error.source.type, 'ir-disable-account');
+    assert.match(caught.error.message, /live mode needs bindPassword/);
+    await assert.rejects(flowedOn, /no message reached/, 'a failed containment is not an integration failure the incident flows past');
+    const after = caught.incident;
+    assert.equal(after.status, 'acknowledged', 'not contained, not resolved');
+    assert.equal(after.phase, 'containment-eradication-recovery');
+    assert.equal(after.report, undefined, 'no post-incident report: the playbook did not reach its end');
+    const actions = after.timeline.map((e) => e.action);
+    assert.ok(!actions.includes('report-attached'));
+    assert.ok(!after.timeline.some((e) => e.action === 'pagerduty-page' && e.details?.event === 'resolve'), 'the page was resolved');
+    assert.equal(after.timeline.filter((e) => e.action === 'disable-account' && e.outcome === 'error').length, 1);
+  });
+
   it('answers a re-delivery with the existing incident and duplicateOf', async () => {
     const first = (await post(JSON.stringify(wazuhAlert())).expect(200)).body as Incident;
     const again = await post(JSON.stringify(wazuhAlert())).expect(200);

@@ -6,16 +6,18 @@ import { startGraph, type GraphEmulator } from '../emulators/graph';
 import { startOkta, type OktaEmulator } from '../emulators/okta';
 import { faults } from '../emulators/server';
 import { incident, observable } from '../helpers/fixtures';
-import { ALL_NODES, helper, nextError, nextMessage, type FlowNode } from '../helpers/node-red';
+import { ALL_NODES, coreNode, helper, nextError, nextMessage, type FlowNode } from '../helpers/node-red';
 
 interface Result { identifier: string; outcome: string; message: string; code?: string; irreversible?: string[]; notUndone?: string[] }
 interface OutMsg { incident: Incident; accounts: Result[] }
 
+// Most tests read each outcome, failures included, from the output: they run the node with
+// onFailure 'continue'. The default, 'stop', has a test of its own.
 function flow(dir: Record<string, unknown>, node: Record<string, unknown> = {}): FlowNode[] {
   return [
     { id: 'tab', type: 'tab' },
     { id: 'dir', type: 'ir-directory', name: 'IdP', mode: 'live', timeout: 5, retries: 2, rate: 1000, ...dir },
-    { id: 'disable', type: 'ir-disable-account', z: 'tab', directory: 'dir', requireApproval: false, maxAccounts: 5, ...node, wires: [['out']] },
+    { id: 'disable', type: 'ir-disable-account', z: 'tab', directory: 'dir', requireApproval: false, maxAccounts: 5, onFailure: 'continue', ...node, wires: [['out']] },
     { id: 'out', type: 'helper', z: 'tab' },
   ];
 }
@@ -190,12 +192,40 @@ describe('disable-account node', () => {
       assert.deepEqual(results(got), [['alice@example.org', 'disabled']]);
     });
 
-    it('directory down: unavailable, and the incident flows on', async () => {
+    it('directory down: unavailable, and the incident flows on when set to continue', async () => {
       await helper.load(ALL_NODES, flow(dir({ oktaUrl: 'http://127.0.0.1:1', retries: 0 })), creds());
       const err = nextError(helper.getNode('disable'));
       const got = await send(withUsers(['alice@example.org']));
       assert.match(String(await err), /Okta unreachable/);
       assert.equal(got.accounts[0]!.code, 'unavailable');
+    });
+
+    it('by default a failure stops the message at the Catch: the playbook does not go on to resolve an incident whose account is still open', async () => {
+      const stopFlow = (extra: Record<string, unknown>): FlowNode[] => [
+        ...flow(dir(extra), { onFailure: 'stop' }),
+        { id: 'catcher', type: 'catch', z: 'tab', scope: ['disable'], uncaught: false, wires: [['caught']] },
+        { id: 'caught', type: 'helper', z: 'tab' },
+      ];
+      for (const [extra, credentials, expected] of [
+        [{ oktaUrl: 'http://127.0.0.1:1', retries: 0 }, creds(), /Okta unreachable/],
+        [{}, {}, /Okta: live mode needs apiToken/],
+      ] as const) {
+        await helper.load([...ALL_NODES, coreNode('common/25-catch.js')], stopFlow(extra), credentials);
+        const out = nextMessage<OutMsg>(helper.getNode('out'), 1500);
+        const caught = nextMessage<OutMsg & { error: { message: string } }>(helper.getNode('caught'), 8000);
+        helper.getNode('disable').receive({ incident: withUsers(['alice@example.org'], { status: 'acknowledged' }) } as never);
+        const got = await caught;
+        assert.match(got.error.message, expected);
+        await assert.rejects(out, /no message reached out/, 'the failed containment was sent on');
+        // Recorded once, with the directory named once; the incident keeps its status.
+        const entry = got.incident.timeline.at(-1)!;
+        assert.equal(entry.outcome, 'error');
+        assert.match(entry.summary, expected);
+        assert.doesNotMatch(entry.summary, /Okta: Okta:/);
+        assert.equal(got.incident.status, 'acknowledged');
+        assert.deepEqual(incidentErrors(got.incident), []);
+        await helper.unload();
+      }
     });
 
     it('typed input instead of observables', async () => {

@@ -129,12 +129,15 @@ describe('disable-account against a real OpenLDAP slapd', function () {
   }
   const creds = (password = ROOT_PW): Record<string, Record<string, string>> => ({ dir: { bindPassword: password } });
 
-  /** A disable-account (or restore) node alone, fed incidents directly. */
+  /**
+   * A disable-account (or restore) node alone, fed incidents directly. It continues after a
+   * failure (not the default), so each outcome, failures included, is read from its output.
+   */
   async function single(node: Record<string, unknown> = {}, dir: Record<string, unknown> = {}, password = ROOT_PW): Promise<void> {
     await helper.load(modules, [
       { id: 'tab', type: 'tab' },
       directory(dir),
-      { id: 'disable', type: 'ir-disable-account', z: 'tab', directory: 'dir', requireApproval: false, maxAccounts: 5, ...node, wires: [['out']] },
+      { id: 'disable', type: 'ir-disable-account', z: 'tab', directory: 'dir', requireApproval: false, maxAccounts: 5, onFailure: 'continue', ...node, wires: [['out']] },
       { id: 'out', type: 'helper', z: 'tab' },
     ], creds(password));
   }
@@ -223,7 +226,7 @@ describe('disable-account against a real OpenLDAP slapd', function () {
     assert.equal(await canBind(slapd.url, 'breakglass1'), true);
   });
 
-  it('not found: a catchable error naming the user, a timeline entry, and the incident flows on', async () => {
+  it('not found: a catchable error naming the user, a timeline entry, and the incident flows on (set to continue)', async () => {
     await single();
     const err = nextError(helper.getNode('disable'), 15_000);
     const got = await run(['mallory']);

@@ -61,6 +61,8 @@ describe('phase-gate logic: approvals, SLA and report', () => {
     assert.match(hold.reason ?? '', /withdrawn/);
     const after = checkDecision(inc, hold.id, 'approve', tokenOf(links.approve!), 'mallory', now);
     assert.equal(after.ok, false);
+    // The link says the hold was withdrawn, not that someone denied it.
+    assert.match(after.ok ? '' : after.message, /^withdrawn when the incident was closed by alice at /);
   });
 
   it('refuses forged, swapped, replayed and expired tokens; an approver link names its approver', () => {
