@@ -85,14 +85,25 @@ function notClosed(incident: Incident, what: string): void {
   if (incident.status === 'closed') throw new AnalystActionError('conflict', `cannot ${what}: the incident is closed (reopen it first)`);
 }
 
+/** The analyst's acknowledgement, if one was recorded. */
+function acknowledgedByPerson(incident: Incident): TimelineEntry | undefined {
+  return incident.timeline.find((e) => e.action === 'acknowledged' && e.node.type === 'editor');
+}
+
+/**
+ * Whether a person may acknowledge: a framework sets 'acknowledged' on entering its first phase,
+ * before anyone looked, so a person still may then (it acknowledges the page). A later status
+ * (contained, resolved) or a person's earlier acknowledgement already says someone is on it.
+ */
+export function canAcknowledge(incident: Incident): boolean {
+  return incident.status === 'open' || (incident.status === 'acknowledged' && !acknowledgedByPerson(incident));
+}
+
 /** An analyst has seen the incident and works on it: open → acknowledged. */
 export function acknowledge(incident: Incident, context: ActionContext): TimelineEntry {
   const user = actor(context);
   notClosed(incident, 'acknowledge');
-  // A framework sets 'acknowledged' on entering its first phase, before anyone looked: a person
-  // may still acknowledge then (it acknowledges the page). A later status (contained,
-  // resolved) or a person's earlier acknowledgement already says someone is on it.
-  const byPerson = incident.timeline.find((e) => e.action === 'acknowledged' && e.node.type === 'editor');
+  const byPerson = acknowledgedByPerson(incident);
   if (incident.status === 'acknowledged' && byPerson) throw new AnalystActionError('conflict', `the incident is already acknowledged (by ${byPerson.node.name ?? 'an analyst'})`);
   if (incident.status !== 'open' && incident.status !== 'acknowledged') throw new AnalystActionError('conflict', `the incident is already ${incident.status}`);
   setStatus(incident, 'acknowledged', context.now);

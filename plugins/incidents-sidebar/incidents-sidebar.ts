@@ -5,7 +5,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { NodeAPI } from 'node-red';
 import {
-  AnalystActionError, applyAnalystAction, isAnalystAction, MAX_REASON_LENGTH, optionalText, rebuildReport, requireText, type ActionInput,
+  AnalystActionError, applyAnalystAction, canAcknowledge, isAnalystAction, MAX_REASON_LENGTH, optionalText, rebuildReport, requireText, type ActionInput,
 } from '../../core/actions/analyst';
 import { getFramework, getPhase, phaseLabel } from '../../core/frameworks';
 import {
@@ -31,6 +31,8 @@ type IncidentView = Omit<Incident, 'holds' | 'alerts'> & {
   alerts: AlertView[];
   frameworkLabel?: string;
   phaseLabel?: string;
+  /** The runtime's rule, so the sidebar offers Acknowledge exactly when it would be taken. */
+  canAcknowledge: boolean;
 };
 
 interface IncidentSummary {
@@ -88,7 +90,7 @@ function incidentView(incident: Incident): IncidentView {
     gateDeployed: gates.has(hold.gate.id),
   }));
   const alerts = incident.alerts.map(({ raw: _raw, ...alert }): AlertView => alert);
-  return { ...incident, holds, alerts, ...labels(incident) };
+  return { ...incident, holds, alerts, ...labels(incident), canAcknowledge: canAcknowledge(incident) };
 }
 
 /**

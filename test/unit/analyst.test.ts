@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {
-  acknowledge, addNote, AnalystActionError, applyAnalystAction, assignOwner, changeSeverity, closeIncident,
+  acknowledge, addNote, AnalystActionError, applyAnalystAction, assignOwner, canAcknowledge, changeSeverity, closeIncident,
   editorActor, isAnalystAction, MAX_NOTE_LENGTH, reopenIncident,
 } from '../../core/actions/analyst';
 import { validateIncident } from '../../core/model/validate';
@@ -45,7 +45,11 @@ describe('analyst actions (incident sidebar)', () => {
     assert.equal(inc.timeline.length, 0);
     // The framework's automatic 'acknowledged' was no person: alice may still acknowledge, once.
     const auto = incident({ status: 'acknowledged' });
+    assert.equal(canAcknowledge(auto), true);
     acknowledge(auto, alice);
+    assert.equal(canAcknowledge(auto), false, 'the sidebar offers what the action would take');
+    assert.equal(canAcknowledge(inc), false);
+    assert.equal(canAcknowledge(incident()), true);
     assert.equal(typeof auto.metrics.timeToAcknowledgeMs, 'number');
     assert.match(failure(() => acknowledge(auto, alice)).message, /already acknowledged \(by alice\)/);
   });
