@@ -20,15 +20,7 @@ function credentialSecret() {
 }
 
 // Tests (and users) may add or override settings without editing this file, e.g. adminAuth.
-function extraSettings() {
-  if (!process.env.IR_SETTINGS_JSON) return {};
-  try {
-    return JSON.parse(process.env.IR_SETTINGS_JSON);
-  } catch (err) {
-    throw new Error(`IR_SETTINGS_JSON is not valid JSON: ${err.message}`);
-  }
-}
-const extra = extraSettings();
+const extra = require('./extra-settings').extraSettings();
 
 module.exports = {
   uiHost: process.env.HOST || '127.0.0.1',

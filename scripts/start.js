@@ -20,13 +20,10 @@ function fail(message) {
 // Settings from the environment are checked here, so a typo is named before Node-RED starts.
 const port = process.env.PORT === undefined || process.env.PORT === '' ? 1880 : Number(process.env.PORT);
 if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`PORT must be a port number (1-65535), not ${JSON.stringify(process.env.PORT)}`);
-if (process.env.IR_SETTINGS_JSON) {
-  try {
-    const extra = JSON.parse(process.env.IR_SETTINGS_JSON);
-    if (extra === null || typeof extra !== 'object' || Array.isArray(extra)) throw new Error('it must be a JSON object');
-  } catch (err) {
-    fail(`IR_SETTINGS_JSON is not usable: ${err.message}`);
-  }
+try {
+  require('./extra-settings').extraSettings();
+} catch (err) {
+  fail(err.message);
 }
 const examples = (process.env.IR_EXAMPLES || 'nist').trim().toLowerCase();
 if (examples !== 'nist' && examples !== 'all') fail(`IR_EXAMPLES must be nist or all, not ${JSON.stringify(process.env.IR_EXAMPLES)}`);
